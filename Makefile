@@ -1,0 +1,47 @@
+# Two commands do all set-up on a fresh machine: `make site` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install export site serve test bench outputs clean
+help:
+	@echo "make site    build the website into _docs/ (Quarto when installed, else the offline build)"
+	@echo "make serve   preview the built site on http://127.0.0.1:8000"
+	@echo "make test    every check: nbdev hygiene, nbdev_test, stored outputs, pytest (site and browser)"
+	@echo "make bench   benchmarks, printed as ratios"
+	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
+
+# The virtual environment, rebuilt when the pinned requirements change.
+$(STAMP): settings.ini setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+export: install
+	$(BIN)/nbdev_export
+
+site: export
+	@if command -v quarto >/dev/null 2>&1; then \
+		echo "make site: Quarto found, building with nbdev_docs"; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbdev_docs; \
+	else \
+		echo "make site: Quarto not found, using the offline build (tools/sitebuild)"; $(BIN)/python -m tools.sitebuild; \
+	fi
+
+serve: site
+	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 8000
+
+test: install
+	$(BIN)/python tools/checks.py
+
+bench: install
+	$(BIN)/python -m tools.bench
+
+outputs: install
+	$(BIN)/python tools/nbcheck.py --update $(NB)
+
+clean:
+	rm -rf _docs _proc tests/artifacts build *.egg-info
