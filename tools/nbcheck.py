@@ -72,6 +72,7 @@ def check_nb(fn:str)->list[str]:
         cell.stored_ = outputs_text(cell.get('outputs', []))
         return False
     def compare(cell):
+        if shell.exc: return                       # reported once, as the traceback, below
         got = outputs_text(cell.get('outputs', []))
         if got != cell.stored_:
             diff = '\n'.join(difflib.unified_diff(cell.stored_.splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1))

@@ -1,0 +1,41 @@
+"The stored-output checker: what it masks, what it compares, and that it catches a stale output."
+import nbformat
+from tools.nbcheck import check_nb, outputs_text, sanitize, update_nb
+
+def test_sanitize_masks_what_varies_between_runs():
+    assert sanitize('<Foo object at 0x7f3a2b1c9d90>') == '<Foo object>'
+    assert sanitize('epoch 1 took 3.25 s, 120ms per batch') == 'epoch 1 took TIME, TIME per batch'
+    assert sanitize('00:03 <00:12') == 'CLOCK <CLOCK'
+    assert sanitize('saved /tmp/tmpab12/x.pt') == 'saved /tmp/PATH'
+    assert sanitize('variance 47.1875') == 'variance 47.1875'   # numbers that are not timings stay
+
+def test_outputs_text_merges_streams_and_skips_images():
+    outs = [{'output_type': 'stream', 'name': 'stdout', 'text': 'a\n'},
+            {'output_type': 'stream', 'name': 'stdout', 'text': 'b\n'},
+            {'output_type': 'display_data', 'data': {'image/png': 'iVBOR...', 'text/plain': '<Figure size 640x480>'}},
+            {'output_type': 'error', 'ename': 'ValueError', 'evalue': 'bad'}]
+    assert outputs_text(outs) == '[stdout] a\nb\n\n[text/plain] <Figure size 640x480>\n[error] ValueError: bad'
+
+def _nb(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell('# T\n> d')] + [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
+    return path
+
+def test_check_passes_on_fresh_outputs_and_names_a_stale_cell(tmp_path):
+    fn = _nb(tmp_path/'demo.ipynb', "print('hello')", '6*7')
+    update_nb(fn)
+    assert check_nb(fn) == []
+    nb = nbformat.read(fn, as_version=4)
+    nb.cells[2].source = '6*8'                      # the code changed, the stored output did not
+    nbformat.write(nb, fn)
+    problems = check_nb(fn)
+    assert len(problems) == 1 and 'demo.ipynb cell 2' in problems[0] and '+[text/plain] 48' in problems[0]
+
+def test_slow_cells_keep_their_outputs_and_errors_are_reported(tmp_path):
+    fn = _nb(tmp_path/'slow.ipynb', "#| slow\nprint('long experiment')", "raise ValueError('boom')")
+    nb = nbformat.read(fn, as_version=4)
+    nb.cells[1].outputs = [nbformat.v4.new_output('stream', name='stdout', text='stored long result\n')]
+    nbformat.write(nb, fn)
+    problems = check_nb(fn)
+    assert len(problems) == 1 and 'a cell raised' in problems[0] and 'boom' in problems[0]
