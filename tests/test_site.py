@@ -1,0 +1,99 @@
+"The built site (offline build): every listed page, working links and images, rendered math, nothing from other hosts."
+import json, re, subprocess, sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+import yaml
+
+from sitebuilt import ROOT, built_site, pages
+
+SRC_ATTRS = {('script', 'src'), ('img', 'src'), ('iframe', 'src'), ('source', 'src'), ('video', 'src'), ('audio', 'src'),
+             ('embed', 'src'), ('link', 'href'), ('object', 'data'), ('image', 'href'), ('use', 'href'), ('input', 'src')}
+
+class Refs(HTMLParser):
+    "The resources (src, stylesheet, ...), links (<a href>) and element ids of one page."
+    def __init__(self):
+        super().__init__()
+        self.resources, self.links, self.ids = [], [], set()
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if 'id' in a: self.ids.add(a['id'])
+        if tag == 'a' and a.get('href'): self.links.append(a['href'])
+        self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
+        self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
+
+def parse(path:Path)->Refs:
+    r = Refs()
+    r.feed(path.read_text(encoding='utf-8'))
+    return r
+
+@pytest.fixture(scope='module')
+def site()->Path: return built_site()
+
+def listed(items)->list[str]:
+    res = []
+    for it in items:
+        if isinstance(it, str): res.append(it)
+        elif 'contents' in it: res += listed(it['contents'])
+        elif 'href' in it: res.append(it['href'])
+    return res
+
+def html_name(nb:str)->str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.lower()).removesuffix('.ipynb') + '.html'
+
+def test_every_listed_page_is_built(site):
+    cfg = yaml.safe_load((ROOT/'_quarto.yml').read_text())['website']
+    hrefs = listed(cfg['sidebar']['contents']) + [i['href'] for i in cfg['navbar'].get('left', [])]
+    assert hrefs, 'the sidebar lists no pages'
+    missing = [h for h in hrefs if not (site/html_name(h)).exists()]
+    assert not missing, f'_quarto.yml lists pages the build did not produce: {missing}'
+
+def test_internal_links_and_images_resolve(site):
+    broken = []
+    for page in pages(site):
+        refs = parse(page)
+        for url in refs.links + refs.resources:
+            if urlparse(url).scheme or url.startswith('//') or url.startswith('mailto:'): continue
+            path, frag = urldefrag(url)
+            target = (page.parent/path).resolve() if path else page
+            if not target.exists(): broken.append(f'{page.name}: {url}')
+            elif frag and target.suffix == '.html' and frag not in parse(target).ids: broken.append(f'{page.name}: {url} (no #{frag})')
+    assert not broken, 'broken links or missing images:\n' + '\n'.join(broken)
+
+def has_math(nb:Path)->bool:
+    "Whether a markdown cell of the notebook holds `$` math."
+    cells = json.loads(nb.read_text())['cells']
+    return any(c['cell_type'] == 'markdown' and re.search(r'\$[^$\s][^$]*\$', ''.join(c['source'])) for c in cells)
+
+def test_math_is_rendered_as_mathml(site):
+    nbs = [p for p in sorted((ROOT/'nbs').glob('*.ipynb')) if not p.name.startswith('_') and has_math(p)]
+    missing = [nb.name for nb in nbs if '<math' not in (site/html_name(nb.name)).read_text()]
+    assert not missing, f'pages with $ math but no <math>: {missing}'
+
+def test_no_resource_from_another_host(site):
+    "A page loads nothing from another host: no external src, stylesheet, font, script, image or iframe."
+    files = pages(site) + sorted(site.rglob('*.css'))
+    external = []
+    for f in files:
+        txt = f.read_text(encoding='utf-8')
+        refs = parse(f).resources if f.suffix == '.html' else []
+        refs += re.findall(r'@import\s+(?:url\()?[\'"]?([^\'")\s;]+)', txt) + re.findall(r'url\(\s*[\'"]?([^\'")]+)', txt)
+        external += [f'{f.relative_to(site)}: {u}' for u in refs if urlparse(u).scheme in ('http', 'https') or u.startswith('//')]
+    assert not external, 'resources from other hosts:\n' + '\n'.join(external)
+
+def test_page_weight_under_300_kb(site):
+    "Each page's HTML plus the CSS and JS it loads (not images or the search index) stays under 300 KB."
+    for page in pages(site):
+        own = [r for r in parse(page).resources if r.endswith(('.css', '.js'))]
+        size = page.stat().st_size + sum((site/r).stat().st_size for r in own)
+        assert size < 300_000, f'{page.name}: {size} bytes of HTML+CSS+JS'
+
+def test_lessons_lib_imports_without_jupyter():
+    code = ("import importlib, pkgutil, sys\n"
+            "for m in ('IPython', 'ipykernel', 'ipywidgets', 'jupyter_client'): sys.modules[m] = None\n"
+            "import lessons_lib\n"
+            "for m in pkgutil.iter_modules(lessons_lib.__path__): importlib.import_module(f'lessons_lib.{m.name}')\n"
+            "print('ok')")
+    p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0 and p.stdout.strip() == 'ok', p.stderr

@@ -1,0 +1,29 @@
+"""`python -m tools.sitebuild [--quiet] [--out DIR] [--force]` builds the site; `... readme [--check]` writes README.md."""
+import argparse, sys
+
+from . import BuildError
+
+def main(argv:list[str]|None=None)->int:
+    ap = argparse.ArgumentParser(prog='python -m tools.sitebuild', description='Build the site without Quarto, or README.md.')
+    ap.add_argument('command', nargs='?', choices=['build', 'readme'], default='build')
+    ap.add_argument('--quiet', action='store_true', help='print only errors and a final line')
+    ap.add_argument('--out', help='output folder (default: the configured _docs)')
+    ap.add_argument('--force', action='store_true', help='ignore the caches and render every page')
+    ap.add_argument('--check', action='store_true', help='readme: exit non-zero when README.md is out of date')
+    a = ap.parse_args(argv)
+    try:
+        if a.command == 'readme':
+            from .readme import readme
+            print(readme(check=a.check))
+            return 0
+        from .build import build
+        if not a.quiet: print('Offline site build (Quarto is not used): nbdev processing, pandoc, pagefind')
+        r = build(a.out, a.force, a.quiet)
+    except BuildError as e:
+        print(f'sitebuild: error: {e}', file=sys.stderr)
+        return 1
+    print(f'site built: {r.out} ({r.pages} pages, {r.rendered} rendered, {r.pages - r.rendered} from cache, {r.seconds:.1f} s)')
+    if not a.quiet: print('Open it with `make serve`, then http://127.0.0.1:8000')
+    return 0
+
+if __name__ == '__main__': sys.exit(main())

@@ -1,0 +1,59 @@
+// The offline build's page behaviour: theme toggle, copy buttons, search box, sidebar drawer, TOC highlight.
+(function () {
+  'use strict';
+  var root = document.documentElement;
+
+  function setTheme(t) {
+    root.setAttribute('data-theme', t);
+    try { localStorage.setItem('sitebuild-theme', t); } catch (e) { /* storage disabled: the toggle still works */ }
+  }
+  document.getElementById('theme-toggle').addEventListener('click', function () {
+    setTheme(root.getAttribute('data-theme') === 'dark' ? 'light' : 'dark');
+  });
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    var ta = document.createElement('textarea');
+    ta.value = text; ta.style.position = 'fixed'; ta.style.opacity = '0';
+    document.body.appendChild(ta); ta.select();
+    try { document.execCommand('copy'); } finally { document.body.removeChild(ta); }
+    return Promise.resolve();
+  }
+  document.querySelectorAll('div.sourceCode').forEach(function (block) {
+    var btn = document.createElement('button');
+    btn.type = 'button'; btn.className = 'copy-button'; btn.textContent = 'Copy';
+    btn.setAttribute('aria-label', 'Copy code to clipboard');
+    btn.addEventListener('click', function () {
+      copyText(block.querySelector('pre').innerText).then(function () {
+        btn.textContent = 'Copied'; btn.classList.add('copied');
+        setTimeout(function () { btn.textContent = 'Copy'; btn.classList.remove('copied'); }, 1500);
+      });
+    });
+    block.appendChild(btn);
+  });
+
+  var toggle = document.querySelector('.sidebar-toggle'), sidebar = document.getElementById('sidebar');
+  toggle.addEventListener('click', function () {
+    var open = sidebar.classList.toggle('open');
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+
+  var tocLinks = Array.prototype.slice.call(document.querySelectorAll('.toc a[href^="#"]'));
+  if (tocLinks.length && 'IntersectionObserver' in window) {
+    var byId = {};
+    tocLinks.forEach(function (a) { byId[decodeURIComponent(a.getAttribute('href').slice(1))] = a; });
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting || !byId[e.target.id]) return;
+        tocLinks.forEach(function (a) { a.classList.remove('active'); });
+        byId[e.target.id].classList.add('active');
+      });
+    }, { rootMargin: '-10% 0px -80% 0px' });
+    Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) observer.observe(h); });
+  }
+
+  if (window.PagefindUI) {
+    new window.PagefindUI({ element: '#search', showImages: false, showSubResults: true, resetStyles: false,
+                            translations: { placeholder: 'Search' } });
+  }
+})();

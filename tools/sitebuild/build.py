@@ -1,0 +1,165 @@
+"""The offline build: check the notebooks, let nbdev process them, render each (cached), wrap, index, swap into place."""
+from __future__ import annotations
+import base64, contextlib, fcntl, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, tempfile, time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import BuildError
+from .config import Site, load_site
+from .notebook import cell_options, stored_error, text, to_markdown
+from .page import Rendered, render_page, sidebar_hrefs
+from .pandoc import pandoc_version, to_html
+
+HERE = Path(__file__).parent
+CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
+
+def source_notebooks(site:Site)->list[Path]:
+    return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
+
+def check_notebook(path:Path)->dict:
+    "The notebook at `path`, read; a malformed file or a stored error (without `#| error: true`) is a `BuildError`."
+    try: nb = json.loads(path.read_text(encoding='utf-8'))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: raise BuildError(f'{path}: not a readable notebook ({e})') from e
+    if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list): raise BuildError(f'{path}: not a notebook (no list of cells)')
+    for i, cell in enumerate(nb['cells'], 1):
+        if not isinstance(cell, dict) or 'cell_type' not in cell: raise BuildError(f'{path}: cell {i} is malformed (no cell_type)')
+        if err := stored_error(cell):
+            first = cell_options(text(cell.get('source')))[1].split('\n')[0]
+            raise BuildError(f'{path}: cell {i} (`{first}`) has a stored error, {err.get("ename")}: {err.get("evalue")}. '
+                             'Fix the cell and re-run the notebook, or mark it `#| error: true` if the error is the lesson.')
+    return nb
+
+@contextlib.contextmanager
+def captured_output():
+    "Capture what this process and its children write to stdout/stderr (nbdev's workers print warnings)."
+    with tempfile.TemporaryFile(mode='w+') as f:
+        sys.stdout.flush(); sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(f.fileno(), 1); os.dup2(f.fileno(), 2)
+        res = []
+        try: yield res
+        finally:
+            sys.stdout.flush(); sys.stderr.flush()
+            os.dup2(saved[0], 1); os.dup2(saved[1], 2)
+            os.close(saved[0]); os.close(saved[1])
+            f.seek(0); res.append(f.read())
+
+def process(site:Site, force:bool=False, quiet:bool=False)->Path:
+    "nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
+    from nbdev.serve import proc_nbs
+    titles = {}   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
+    for p in source_notebooks(site):
+        cells = check_notebook(p)['cells']
+        titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
+    with captured_output() as out:
+        try: cache = proc_nbs(str(site.nbs), n_workers=min(2, os.cpu_count() or 1), force=force)
+        except Exception as e: err = e
+        else: err = None
+    log = out[0].strip()
+    if err is not None:
+        msg = str(err).strip()
+        culprit = next((nb for nb, t in titles.items() if t and f'notebook: {t[0].strip()} in' in msg), None)
+        raise BuildError(f'nbdev could not process {"nbs/" + culprit if culprit else "the notebooks"}: {msg}'
+                         f'{chr(10) + log[-2000:] if log else ""}')
+    if log and not quiet: print(log, file=sys.stderr)
+    return Path(cache)
+
+def tooling_digest()->str:
+    "What the rendered pages depend on besides the notebook: this package's sources and the pandoc version."
+    h = hashlib.sha256(pandoc_version().encode())
+    for f in sorted(HERE.rglob('*')):
+        if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
+    "The processed notebook `proc_nb` rendered, from the cache when its content, options and tooling are unchanged."
+    raw = proc_nb.read_bytes()
+    depth = int(site.html.get('toc-depth', 3))
+    key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
+    hit = cache/f'{key}.json'
+    if hit.exists():
+        d = json.loads(hit.read_text())
+        return Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}}), True
+    page = to_markdown(json.loads(raw), proc_nb.name)
+    body, toc = to_html(page.markdown, f'nbs/{proc_nb.name}', depth)
+    res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
+    cache.mkdir(parents=True, exist_ok=True)
+    hit.write_text(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
+    return res, False
+
+@contextlib.contextmanager
+def staged(out:Path):
+    "A fresh folder next to `out` that replaces `out` only when the block succeeds; a failure leaves `out` as it was."
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f'{out.name}.build-', dir=out.parent))
+    try: yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = out.with_name(f'{out.name}.old-{os.getpid()}')
+    if out.exists(): out.rename(old)
+    tmp.chmod(0o755)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+def search_index(site_dir:Path)->None:
+    "Pagefind's index and UI (`_pagefind/`) for the pages in `site_dir`."
+    if importlib.util.find_spec('pagefind') is None:
+        raise BuildError('pagefind is missing: install the Python package pagefind[bin] (`make install`)')
+    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent']
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
+        raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')
+
+def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
+    "Every page wrapped and written into `dest`, with their figures, the project's other files and the assets."
+    titles = {p.href: p.title for p in pages}
+    for p in pages:
+        (dest/p.href).write_text(render_page(site, p, titles), encoding='utf-8')
+        for rel, data in p.files.items():
+            (dest/rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest/rel).write_bytes(data)
+    for f in proc.rglob('*'):   # images and other files the notebooks refer to, as Quarto copies them
+        rel = f.relative_to(proc)
+        if f.is_file() and f.suffix not in ('.ipynb', '.yml', '.css') and not any(s.startswith(('.', '_')) for s in rel.parts):
+            (dest/rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, dest/rel)
+    shutil.copytree(HERE/'assets'/'site_libs', dest/'site_libs')
+
+@contextlib.contextmanager
+def exclusive(site:Site):
+    "One build of a project at a time: builds share nbdev's `_proc/` (several people and tools run them)."
+    lock = Path(tempfile.gettempdir())/f'sitebuild-{hashlib.sha256(str(site.root).encode()).hexdigest()[:16]}.lock'
+    with open(lock, 'w') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+@dataclass
+class Result:
+    out: Path
+    pages: int
+    rendered: int
+    seconds: float
+
+def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
+    "Build the site of the project in the working directory into `out` (default: the configured `_docs`)."
+    t0 = time.time()
+    site = load_site(out)
+    tooling = tooling_digest()
+    with exclusive(site):
+        proc = process(site, force, quiet)
+        cache = proc/CACHE
+        if force: shutil.rmtree(cache, ignore_errors=True)
+        names = [p.name for p in source_notebooks(site)]
+        missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
+        if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
+        pages, fresh = [], 0
+        for nb in names:
+            if not (proc/nb).exists(): raise BuildError(f'nbdev did not process nbs/{nb} (no {proc/nb}): run again with --force')
+            page, cached = render(proc/nb, site, cache, tooling)
+            pages.append(page); fresh += not cached
+        with staged(site.out) as tmp:
+            write_site(site, pages, proc, tmp)
+            search_index(tmp)
+    return Result(site.out, len(pages), fresh, time.time() - t0)

@@ -1,0 +1,132 @@
+"""A processed notebook (what nbdev writes to `_proc/`) → Pandoc markdown, as Quarto reads it.
+
+Markdown cells go in verbatim; code cells become fenced code blocks and their outputs `.cell-output` divs, honouring
+the Quarto cell options nbdev emits (`#| echo: false`, `output: false|asis`, `include: false`, `code-fold`,
+`code-summary`, `fig-cap`, `error: true`). Images become files next to the page.
+"""
+from __future__ import annotations
+import base64, re
+from dataclasses import dataclass, field
+
+import yaml
+
+from . import BuildError
+from .config import page_name
+
+IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
+_ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
+_option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
+
+@dataclass
+class Page:
+    "One notebook as Pandoc markdown, its front matter and the files (figures) it refers to."
+    name: str                                   # notebook file name, e.g. `00_callbacks.ipynb`
+    meta: dict                                  # front matter: title, description, output-file
+    markdown: str
+    files: dict[str, bytes] = field(default_factory=dict)   # path relative to the page → content
+
+def text(src)->str: return ''.join(src) if isinstance(src, list) else (src or '')
+
+def _value(s:str):
+    "A cell option's YAML value (`false`, `show`, `\"a caption\"`); the text itself if it is not valid YAML."
+    try: return yaml.safe_load(s) if s.strip() else None
+    except yaml.YAMLError: return s.strip()
+
+def cell_options(source:str)->tuple[dict, str]:
+    "The Quarto options (`#| key: value` lines at the top of a cell) and the code without them."
+    lines, opts = source.splitlines(), {}
+    while lines and lines[0].startswith('#|'):
+        m = _option.match(lines.pop(0))
+        if m: opts[m[1]] = _value(m[2])
+    return opts, '\n'.join(lines).strip('\n')
+
+def stored_error(cell:dict)->dict|None:
+    "The first stored error output of a code cell, unless its options allow errors (`#| error: true`); the build checks it."
+    if cell.get('cell_type') != 'code' or cell_options(text(cell.get('source')))[0].get('error') is True: return None
+    return next((o for o in cell.get('outputs', []) if o.get('output_type') == 'error'), None)
+
+def fenced(code:str, lang:str='', attrs:str='')->str:
+    "`code` in a backtick fence longer than any backtick run inside it."
+    fence = '`' * max(3, 1 + max((len(m) for m in re.findall(r'`+', code)), default=0))
+    info = '{' + ' '.join(filter(None, [f'.{lang}' if lang else '', attrs])) + '}' if lang or attrs else ''
+    return f'{fence}{info}\n{code}\n{fence}'
+
+def div(content:str, cls:str)->str: return f'::: {{{cls}}}\n{content}\n:::'
+
+class _Cell:
+    "Render one code cell; `files` collects the images its outputs hold."
+    def __init__(self, page:str, idx:int, cell:dict, files:dict):
+        self.page, self.idx, self.files = page, idx, files
+        self.opts, self.code = cell_options(text(cell.get('source')))
+        self.lang = cell.get('metadata', {}).get('language', 'python')
+        self.outputs = cell.get('outputs', [])
+
+    def image(self, mime:str, data, j:int)->str:
+        path = f'{page_name(self.page)[:-5]}_files/figure-html/cell-{self.idx}-output-{j}.{IMAGES[mime]}'
+        self.files[path] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
+        cap = str(self.opts.get('fig-cap', '')).replace('\n', ' ')
+        alt = f' fig-alt="{self.opts["fig-alt"]}"' if 'fig-alt' in self.opts else ''
+        return f'![{cap}]({path}){{{alt.strip()}}}' if alt else f'![{cap}]({path})'
+
+    def output(self, o:dict, j:int)->str:
+        kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
+        if kind == 'stream':
+            s = _ansi.sub('', text(o.get('text'))).rstrip('\n')
+            return s if asis else div(fenced(s), f'.cell-output .cell-output-{o.get("name", "stdout")}')
+        if kind == 'error':
+            tb = _ansi.sub('', '\n'.join(o.get('traceback', [])) or f"{o.get('ename')}: {o.get('evalue')}")
+            return div(fenced(tb), '.cell-output .cell-output-error')
+        data = o.get('data', {})
+        mime = next((m for m in IMAGES if m in data), None)
+        if mime: return div(self.image(mime, data[mime], j), '.cell-output .cell-output-display')
+        if 'text/markdown' in data:
+            md = text(data['text/markdown'])
+            return md if asis else div(md, '.cell-output .cell-output-display')
+        if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), '.cell-output .cell-output-display')
+        if 'text/plain' in data:
+            s = text(data['text/plain'])
+            return s if asis else div(fenced(s), '.cell-output .cell-output-display')
+        return ''
+
+    def markdown(self)->str:
+        o = self.opts
+        if o.get('include') is False: return ''
+        parts = []
+        if o.get('echo') is not False and self.code:
+            block = fenced(self.code, self.lang, '.cell-code')
+            fold = o.get('code-fold')
+            if fold in (True, 'show'):
+                summary = str(o.get('code-summary', 'Code')).replace('"', '&quot;')
+                block = f'::: {{.code-fold summary="{summary}"{" open=true" if fold == "show" else ""}}}\n{block}\n:::'
+            parts.append(block)
+        if o.get('output') is not False and o.get('eval') is not False:
+            parts += [md for j, out in enumerate(self.outputs, 1) if (md := self.output(out, j))]
+        if not parts: return ''
+        # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
+        return '\n\n'.join(parts) if o.get('output') == 'asis' else ':::: {.cell}\n' + '\n\n'.join(parts) + '\n::::'
+
+def front_matter(cell:dict)->dict|None:
+    "The YAML front matter nbdev writes into the first (raw) cell, or None."
+    src = text(cell.get('source')).strip()
+    if cell.get('cell_type') != 'raw' or not src.startswith('---'): return None
+    try: return yaml.safe_load(src.strip('-\n')) or {}
+    except yaml.YAMLError as e: raise BuildError(f'front matter is not valid YAML: {e}') from e
+
+def to_markdown(nb:dict, name:str)->Page:
+    "The processed notebook `nb` (file name `name`) as a `Page` of Pandoc markdown."
+    cells, meta, files, parts = nb.get('cells', []), {}, {}, []
+    if cells and (fm := front_matter(cells[0])) is not None: meta, cells = fm, cells[1:]
+    for i, cell in enumerate(cells, 1):
+        kind, src = cell.get('cell_type'), text(cell.get('source'))
+        if kind == 'markdown':
+            for fn, data in cell.get('attachments', {}).items():
+                mime, payload = next(iter(data.items()))
+                path = f"{page_name(name)[:-5]}_files/attachments/{fn}"
+                files[path] = base64.b64decode(text(payload))
+                src = src.replace(f'attachment:{fn}', path)
+            parts.append(src)
+        elif kind == 'code':
+            parts.append(_Cell(name, i, cell, files).markdown())
+        elif kind == 'raw': parts.append(src)
+    meta.setdefault('title', name.rsplit('.', 1)[0])
+    return Page(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)

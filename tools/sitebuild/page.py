@@ -1,0 +1,96 @@
+"""A rendered page body wrapped in the site's page: navbar, sidebar, table of contents, previous/next, repo actions."""
+from __future__ import annotations
+import html, re
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+from .config import Site, page_name
+
+TEMPLATE = Template((Path(__file__).parent/'assets'/'page.html').read_text())
+
+@dataclass
+class Rendered:
+    "A page after pandoc: everything about it that does not depend on the other pages."
+    nb: str                      # notebook file name
+    title: str
+    description: str
+    body: str                    # HTML
+    toc: str                     # HTML (nested <ul>), may be empty
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def href(self)->str: return page_name(self.nb)
+
+def esc(s:str)->str: return html.escape(str(s), quote=True)
+
+def link_target(href:str)->str:
+    "Where a link to `href` (a notebook, a page or an address) points in the built site."
+    if re.match(r'[a-z]+:', href) or href.startswith('#'): return href
+    path, _, frag = href.partition('#')
+    if path.endswith('.ipynb'): path = page_name(path)
+    return path + (f'#{frag}' if frag else '')
+
+def sidebar_hrefs(items:list)->list[str]:
+    "The hrefs of the sidebar entries in order, sections flattened."
+    res = []
+    for it in items:
+        if isinstance(it, str): res.append(it)
+        elif 'contents' in it: res += sidebar_hrefs(it['contents'])
+        elif 'href' in it: res.append(it['href'])
+    return res
+
+def _item(href:str, text:str, current:str)->str:
+    cur = ' class="active" aria-current="page"' if href == current else ''
+    return f'<li><a href="{esc(href)}"{cur}>{esc(text)}</a></li>'
+
+def sidebar_html(items:list, titles:dict[str, str], current:str)->str:
+    "The sidebar as nested lists; entries show page titles, the current page is highlighted."
+    out = []
+    for it in items:
+        if isinstance(it, str): out.append(_item(link_target(it), titles.get(link_target(it), it), current))
+        elif 'contents' in it:
+            out.append(f'<li class="sidebar-section"><span class="sidebar-section-title">{esc(it.get("section", ""))}</span>'
+                       f'{sidebar_html(it["contents"], titles, current)}</li>')
+        elif 'href' in it:
+            h = link_target(it['href'])
+            out.append(_item(h, it.get('text', titles.get(h, h)), current))
+    return '<ul>' + ''.join(out) + '</ul>'
+
+def navbar_html(items:list, titles:dict[str, str], current:str)->str:
+    res = []
+    for it in items:
+        h = link_target(it if isinstance(it, str) else it.get('href', '#'))
+        t = titles.get(h, h) if isinstance(it, str) else it.get('text', titles.get(h, h))
+        res.append(f'<a class="nav-link{" active" if h == current else ""}" href="{esc(h)}">{esc(t)}</a>')
+    return ''.join(res)
+
+def prevnext_html(order:list[str], titles:dict[str, str], current:str)->str:
+    if current not in order: return ''
+    i = order.index(current)
+    def link(h, cls, label): return f'<a class="{cls}" href="{esc(h)}"><span>{label}</span>{esc(titles.get(h, h))}</a>'
+    return (link(order[i-1], 'prev', 'Previous') if i > 0 else '') + (link(order[i+1], 'next', 'Next') if i+1 < len(order) else '')
+
+def actions_html(site:Site, nb:str)->str:
+    "Links to the page's notebook on GitHub, in Colab, and to report an issue (`repo-actions`)."
+    links = [(site.source_url(nb), 'View source notebook'), (site.colab_url(nb), 'Open in Colab'),
+             (f'{site.repo_url}/issues/new', 'Report an issue')]
+    return '<div class="repo-actions">' + ''.join(f'<a href="{esc(u)}" rel="noopener">{t}</a>' for u, t in links) + '</div>'
+
+def local_links(body:str, site:Site)->str:
+    "Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative."
+    if site.site_url: body = body.replace(f'href="{site.site_url.rstrip("/")}/', 'href="')
+    return re.sub(r'href="([^":#]+\.ipynb)(#[^"]*)?"', lambda m: f'href="{page_name(m[1])}{m[2] or ""}"', body)
+
+def render_page(site:Site, page:Rendered, titles:dict[str, str])->str:
+    "The complete HTML of `page`; `titles` maps every page's href to its title."
+    cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
+    toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
+    return TEMPLATE.substitute(
+        page_title=esc(page.title if page.title == site.title else f'{page.title} – {site.title}'),
+        site_title=esc(site.title), description=esc(page.description), title=esc(page.title),
+        subtitle=f'<p class="description">{esc(page.description)}</p>' if page.description else '',
+        navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
+        body=local_links(page.body, site), toc=toc, actions=actions_html(site, page.nb),
+        prevnext=prevnext_html(order, titles, cur),
+        footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')

@@ -1,0 +1,43 @@
+"""Pandoc markdown → an HTML body and its table of contents, or → GitHub markdown, with pandoc 3 from pypandoc-binary."""
+from __future__ import annotations
+import functools, subprocess
+from pathlib import Path
+
+from . import BuildError
+
+HERE = Path(__file__).parent
+_SPLIT = '<!--sitebuild:body-->'
+
+@functools.cache
+def pandoc_path()->str:
+    "The pandoc binary bundled with pypandoc-binary (pandoc 3)."
+    try:
+        import pypandoc
+        path = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as e:
+        raise BuildError(f'pandoc 3 is missing: install the Python package pypandoc-binary (`make install`) ({e})') from e
+    return path
+
+@functools.cache
+def pandoc_version()->str:
+    out = subprocess.run([pandoc_path(), '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+    if not out.startswith('pandoc 3'): raise BuildError(f'need pandoc 3, found {out!r}: install pypandoc-binary (`make install`)')
+    return out
+
+def pandoc(md:str, *args:str, what:str)->str:
+    "Run pandoc on markdown `md`; a failure names `what` was being converted."
+    p = subprocess.run([pandoc_path(), '--from', 'markdown', f'--lua-filter={HERE/"filters.lua"}', *args],
+                       input=md, capture_output=True, text=True)
+    if p.returncode: raise BuildError(f'pandoc failed on {what}: {p.stderr.strip()}')
+    return p.stdout
+
+def to_html(md:str, what:str, toc_depth:int=3)->tuple[str, str]:
+    "The HTML body of `md` and its table of contents (a nested <ul>, empty when there are no headings)."
+    tpl = HERE/'assets'/'fragment.html5'
+    out = pandoc(md, '--to', 'html5', '--mathml', '--toc', f'--toc-depth={toc_depth}', f'--template={tpl}', what=what)
+    toc, body = out.split(_SPLIT, 1)
+    return body.strip(), toc.strip()
+
+def to_gfm(md:str, what:str)->str:
+    "`md` as GitHub-flavoured markdown."
+    return pandoc(md, '--to', 'gfm', '--wrap=none', what=what)
