@@ -44,11 +44,11 @@ def captured_output():
             os.close(saved[0]); os.close(saved[1])
             f.seek(0); res.append(f.read())
 
-def process(site:Site, force:bool=False, quiet:bool=False)->Path:
-    "nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
+def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
+    "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
     from nbdev.serve import proc_nbs
     titles = {}   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
-    for p in source_notebooks(site):
+    for p in nbs:
         cells = check_notebook(p)['cells']
         titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
     with captured_output() as out:
@@ -148,10 +148,11 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
     site = load_site(out)
     tooling = tooling_digest()
     with exclusive(site):
-        proc = process(site, force, quiet)
+        nbs = source_notebooks(site)   # listed first: a notebook that appears during the build waits for the next one
+        proc = process(site, nbs, force, quiet)
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
-        names = [p.name for p in source_notebooks(site)]
+        names = [p.name for p in nbs]
         missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
         if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
         pages, fresh = [], 0

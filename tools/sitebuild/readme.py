@@ -14,7 +14,7 @@ def readme_text()->tuple[str, dict[str, bytes]]:
     site = load_site()
     nb = site.readme_nb
     if not (site.nbs/nb).exists(): raise BuildError(f'{site.nbs/nb} does not exist (settings.ini `readme_nb`)')
-    with exclusive(site): page = to_markdown(json.loads((process(site, quiet=True)/nb).read_text()), nb)
+    with exclusive(site): page = to_markdown(json.loads((process(site, [site.nbs/nb], quiet=True)/nb).read_text()), nb)
     head = f"# {page.meta['title']}\n\n" + (f"> {page.meta['description']}\n\n" if page.meta.get('description') else '')
     return head + to_gfm(page.markdown, f'nbs/{nb}'), page.files
 
