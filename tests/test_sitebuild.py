@@ -148,6 +148,7 @@ def test_readme_check_detects_drift(project):
     assert sitebuild(project, 'readme').returncode == 0
     readme = (project/'README.md').read_text()
     assert readme.startswith('# Home page\n\n> The fixture project') and 'home-output' in readme
+    assert '[the page](https://fixture-user.github.io/fixture_repo/page.html)' in readme   # links go to the published pages
     assert sitebuild(project, 'readme', '--check').returncode == 0
     (project/'README.md').write_text(readme + '\nan edit by hand\n')
     p = sitebuild(project, 'readme', '--check')

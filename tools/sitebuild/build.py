@@ -1,6 +1,7 @@
 """The offline build: check the notebooks, let nbdev process them, render each (cached), wrap, index, swap into place."""
 from __future__ import annotations
 import base64, contextlib, fcntl, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,13 @@ def captured_output():
             os.close(saved[0]); os.close(saved[1])
             f.seek(0); res.append(f.read())
 
+def stale(site:Site, nbs:list[Path])->int:
+    "How many of `nbs` nbdev's `proc_nbs` will re-process: by its rule, those newer than their `_proc/` copy and `_proc/`."
+    proc = site.root/'_proc'
+    if not proc.exists() or (site.root/'settings.ini').stat().st_mtime > proc.stat().st_mtime: return len(nbs)
+    t = proc.stat().st_mtime
+    return sum(not (proc/p.name).exists() or p.stat().st_mtime > max(t, (proc/p.name).stat().st_mtime) for p in nbs)
+
 def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
     "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
     from nbdev.serve import proc_nbs
@@ -51,8 +59,10 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
     for p in nbs:
         cells = check_notebook(p)['cells']
         titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
+    # nbdev re-processes only notebooks changed since its last run; one alone runs here, not in a spawned worker
+    workers = min(2, os.cpu_count() or 1) if force or stale(site, nbs) > 1 else 0
     with captured_output() as out:
-        try: cache = proc_nbs(str(site.nbs), n_workers=min(2, os.cpu_count() or 1), force=force)
+        try: cache = proc_nbs(str(site.nbs), n_workers=workers, force=force)
         except Exception as e: err = e
         else: err = None
     log = out[0].strip()
@@ -155,11 +165,10 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         names = [p.name for p in nbs]
         missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
         if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
-        pages, fresh = [], 0
-        for nb in names:
-            if not (proc/nb).exists(): raise BuildError(f'nbdev did not process nbs/{nb} (no {proc/nb}): run again with --force')
-            page, cached = render(proc/nb, site, cache, tooling)
-            pages.append(page); fresh += not cached
+        lost = [nb for nb in names if not (proc/nb).exists()]
+        if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
+        with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
+        pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
             search_index(tmp)

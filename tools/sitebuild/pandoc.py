@@ -1,12 +1,14 @@
 """Pandoc markdown → an HTML body and its table of contents, or → GitHub markdown, with pandoc 3 from pypandoc-binary."""
 from __future__ import annotations
-import functools, subprocess
+import functools, re, subprocess
 from pathlib import Path
 
 from . import BuildError
 
 HERE = Path(__file__).parent
 _SPLIT = '<!--sitebuild:body-->'
+# pandoc wraps each highlighted code line in a span holding an empty link to itself; pages are lighter without them
+_line_anchors = re.compile(r'<span id="cb\d+-\d+"><a href="#cb\d+-\d+" aria-hidden="true" tabindex="-1"></a>(.*?)</span>(?=\n|</code>)')
 
 @functools.cache
 def pandoc_path()->str:
@@ -36,7 +38,7 @@ def to_html(md:str, what:str, toc_depth:int=3)->tuple[str, str]:
     tpl = HERE/'assets'/'fragment.html5'
     out = pandoc(md, '--to', 'html5', '--mathml', '--toc', f'--toc-depth={toc_depth}', f'--template={tpl}', what=what)
     toc, body = out.split(_SPLIT, 1)
-    return body.strip(), toc.strip()
+    return _line_anchors.sub(r'\1', body.strip()), toc.strip()
 
 def to_gfm(md:str, what:str)->str:
     "`md` as GitHub-flavoured markdown."

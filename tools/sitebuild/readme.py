@@ -1,11 +1,11 @@
 """README.md (GitHub markdown) from the home notebook, through the same notebook → markdown step as the site."""
 from __future__ import annotations
-import json
+import json, re
 from pathlib import Path
 
 from . import BuildError
 from .build import exclusive, process
-from .config import load_site
+from .config import load_site, page_name
 from .notebook import to_markdown
 from .pandoc import to_gfm
 
@@ -16,7 +16,10 @@ def readme_text()->tuple[str, dict[str, bytes]]:
     if not (site.nbs/nb).exists(): raise BuildError(f'{site.nbs/nb} does not exist (settings.ini `readme_nb`)')
     with exclusive(site): page = to_markdown(json.loads((process(site, [site.nbs/nb], quiet=True)/nb).read_text()), nb)
     head = f"# {page.meta['title']}\n\n" + (f"> {page.meta['description']}\n\n" if page.meta.get('description') else '')
-    return head + to_gfm(page.markdown, f'nbs/{nb}'), page.files
+    md = to_gfm(page.markdown, f'nbs/{nb}')
+    # links between notebooks point at the published pages (the notebooks are not next to README.md)
+    md = re.sub(r'\]\(([^)\s:#]+\.ipynb)(#[^)\s]*)?\)', lambda m: f']({site.site_url.rstrip("/")}/{page_name(m[1])}{m[2] or ""})', md)
+    return head + md, page.files
 
 def readme(check:bool=False)->str:
     "Write README.md (and its figures); with `check`, only compare and raise `BuildError` when it differs."
