@@ -9,7 +9,7 @@ here either; their stored outputs stay as they are. Images are not compared (the
 fallbacks are. Timings, memory addresses and temporary paths are masked before comparing (see `SANITIZERS`).
 """
 from __future__ import annotations
-import argparse, difflib, os, re, subprocess, sys
+import argparse, difflib, importlib, os, re, subprocess, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -23,6 +23,7 @@ SANITIZERS = [
     (r'\b\d+(\.\d+)?(e-?\d+)?\s?(s|ms|µs|us|ns|sec|secs|seconds)\b', 'TIME'),  # timings
     (r'\b\d{1,2}:\d{2}(:\d{2})?\b', 'CLOCK'),                            # progress-bar clocks 00:01
     (r'/tmp/[^\s\'"]+', '/tmp/PATH'),                                     # temporary files
+    (r'https://github\.com/[^/\s]+/[^/\s]+/blob/[^/\s]+/', 'GITHUB/'),     # show_doc source links: a fork's owner
     (r'\bTIME(\s*±\s*TIME)?\b', 'TIME'),
 ]
 
@@ -105,7 +106,10 @@ def main(argv=None)->int:
     if a.update:
         for n in nbs: update_nb(n); print(f'stored outputs of {n}')
         return 0
-    with ProcessPoolExecutor(a.workers) as ex: results = list(ex.map(check_nb, nbs))
+    # A fresh process per notebook (IPython's shell takes over `__main__`), given the function by its module path.
+    sys.path.insert(0, str(ROOT))
+    check = importlib.import_module('tools.nbcheck').check_nb
+    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex: results = list(ex.map(check, nbs))
     failed = 0
     for n, probs in zip(nbs, results):
         print(f"{'FAIL' if probs else 'ok  '} {n.name}")
