@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['logsumexp', 'log_softmax', 'softmax', 'nll', 'cross_entropy', 'binary_cross_entropy']
 
-# %% ../nbs/04_softmax.ipynb #0ce06585
+# %% ../nbs/04_softmax.ipynb #2744b44a
 import torch
 from torch import Tensor
 
-# %% ../nbs/04_softmax.ipynb #9099255c
+# %% ../nbs/04_softmax.ipynb #7feefa95
 def _acc_dtype(x:Tensor)->torch.dtype:
     "The dtype to compute in: half precision is promoted to float32, float32 and float64 stay as they are."
     return torch.promote_types(x.dtype, torch.float32)
@@ -26,7 +26,7 @@ def _shift(x:Tensor, dim:int)->tuple[Tensor, Tensor, Tensor]:
     z = x - m
     return m, z, z.exp().sum(dim, keepdim=True).log()
 
-# %% ../nbs/04_softmax.ipynb #02fac4df
+# %% ../nbs/04_softmax.ipynb #db4c9094
 def logsumexp(x:Tensor,           # logits
               dim:int=-1,         # dimension to reduce
               keepdim:bool=False, # keep `dim` with size 1
@@ -37,7 +37,7 @@ def logsumexp(x:Tensor,           # logits
     res = m + lse
     return (res if keepdim else res.squeeze(dim)).to(x.dtype)
 
-# %% ../nbs/04_softmax.ipynb #8fca34ff
+# %% ../nbs/04_softmax.ipynb #8ce4fe5e
 def log_softmax(x:Tensor,   # logits
                 dim:int=-1, # the class dimension
                )->Tensor:   # $x_i - \log\sum_j e^{x_j}$, in the dtype of `x`
@@ -54,7 +54,7 @@ def softmax(x:Tensor,   # logits
     _, z, lse = _shift(x.to(_acc_dtype(x)), dim)
     return (z - lse).exp().to(x.dtype)
 
-# %% ../nbs/04_softmax.ipynb #6d32b3ab
+# %% ../nbs/04_softmax.ipynb #97a1235c
 def _reduce(losses:Tensor, reduction:str)->Tensor:
     if reduction == 'mean': return losses.mean()
     if reduction == 'sum': return losses.sum()
@@ -85,7 +85,7 @@ def cross_entropy(x:Tensor,             # logits, classes in the last dimension:
     "Categorical cross-entropy of logits against class indices: `nll` of `log_softmax`."
     return nll(log_softmax(x), target, reduction)
 
-# %% ../nbs/04_softmax.ipynb #62385d0c
+# %% ../nbs/04_softmax.ipynb #51939d7b
 def _softplus(x:Tensor)->Tensor: return x.clamp_min(0) + (-x.abs()).exp().log1p()
 def _weighted(w:Tensor, v:Tensor)->Tensor: return torch.where(w == 0, 0., w * v)  # 0 * inf counts as 0
 
