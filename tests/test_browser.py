@@ -83,6 +83,8 @@ def test_search_box_finds_closure_on_the_callbacks_page(browser, server):
     page.fill('#search input', 'closure')
     page.wait_for_selector('.pagefind-ui__result-link', timeout=10_000)
     hrefs = page.eval_on_selector_all('.pagefind-ui__result-link', 'els => els.map(e => e.getAttribute("href"))')
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS/'search-closure.png'))
     ctx.close()
     assert any(h.endswith('callbacks.html') for h in hrefs), hrefs
     assert not problems, problems

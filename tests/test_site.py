@@ -62,9 +62,11 @@ def test_internal_links_and_images_resolve(site):
     assert not broken, 'broken links or missing images:\n' + '\n'.join(broken)
 
 def has_math(nb:Path)->bool:
-    "Whether a markdown cell of the notebook holds `$` math."
+    "Whether a markdown cell of the notebook holds `$` math (pandoc's rule: no space inside the dollars), outside code."
     cells = json.loads(nb.read_text())['cells']
-    return any(c['cell_type'] == 'markdown' and re.search(r'\$[^$\s][^$]*\$', ''.join(c['source'])) for c in cells)
+    text = '\n'.join(''.join(c['source']) for c in cells if c['cell_type'] == 'markdown')
+    text = re.sub(r'```.*?```|`[^`]*`', '', text, flags=re.S)
+    return bool(re.search(r'(?<![\\$])\$(?=\S)[^$]+(?<=\S)\$(?!\d)', text))
 
 def test_math_is_rendered_as_mathml(site):
     nbs = [p for p in sorted((ROOT/'nbs').glob('*.ipynb')) if not p.name.startswith('_') and has_math(p)]

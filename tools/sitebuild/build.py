@@ -124,8 +124,9 @@ def search_index(site_dir:Path)->None:
 def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     "Every page wrapped and written into `dest`, with their figures, the project's other files and the assets."
     titles = {p.href: p.title for p in pages}
+    ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
-        (dest/p.href).write_text(render_page(site, p, titles), encoding='utf-8')
+        (dest/p.href).write_text(render_page(site, p, titles, ids), encoding='utf-8')
         for rel, data in p.files.items():
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             (dest/rel).write_bytes(data)

@@ -23,6 +23,13 @@ local function callout(el, kind)
   return el
 end
 
+-- nbdev's doc links point at `#name` in lower case; pandoc drops a leading underscore from ids (`_helper` → `helper`)
+function Header(el)
+  local s = pandoc.utils.stringify(el.content)
+  if s:match('^_[%w_.]+$') then el.identifier = s:lower() end
+  return el
+end
+
 function Div(el)
   for _, cls in ipairs(el.classes) do
     local kind = cls:match('^callout%-(%a+)$')

@@ -77,13 +77,17 @@ def actions_html(site:Site, nb:str)->str:
              (f'{site.repo_url}/issues/new', 'Report an issue')]
     return '<div class="repo-actions">' + ''.join(f'<a href="{esc(u)}" rel="noopener">{t}</a>' for u, t in links) + '</div>'
 
-def local_links(body:str, site:Site)->str:
-    "Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative."
-    if site.site_url: body = body.replace(f'href="{site.site_url.rstrip("/")}/', 'href="')
+def local_links(body:str, site:Site, ids:dict[str, set[str]])->str:
+    """Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative, and
+    point at the page's top when the symbol has no heading there (nbdev links private helpers that show no docs)."""
+    def doclink(m):
+        page, _, frag = m[1].partition('#')
+        return f'href="{page}#{frag}"' if frag in ids.get(page, ()) else f'href="{page}"'
+    if site.site_url: body = re.sub(f'href="{re.escape(site.site_url.rstrip("/"))}/([^"]*)"', doclink, body)
     return re.sub(r'href="([^":#]+\.ipynb)(#[^"]*)?"', lambda m: f'href="{page_name(m[1])}{m[2] or ""}"', body)
 
-def render_page(site:Site, page:Rendered, titles:dict[str, str])->str:
-    "The complete HTML of `page`; `titles` maps every page's href to its title."
+def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, set[str]])->str:
+    "The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids."
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
     toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
     return TEMPLATE.substitute(
@@ -91,6 +95,6 @@ def render_page(site:Site, page:Rendered, titles:dict[str, str])->str:
         site_title=esc(site.title), description=esc(page.description), title=esc(page.title),
         subtitle=f'<p class="description">{esc(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
-        body=local_links(page.body, site), toc=toc, actions=actions_html(site, page.nb),
+        body=local_links(page.body, site, ids), toc=toc, actions=actions_html(site, page.nb),
         prevnext=prevnext_html(order, titles, cur),
         footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')
