@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from tools.sitebuild import BuildError
+from tools.sitebuild import build, pandoc
 from tools.sitebuild.build import check_notebook, staged
 from tools.sitebuild.notebook import cell_options, to_markdown
 from tools.sitebuild.pandoc import to_gfm, to_html
@@ -105,6 +106,17 @@ def test_staged_output_replaces_only_on_success(tmp_path):
     with staged(out) as tmp: (tmp/'index.html').write_text('new')
     assert (out/'index.html').read_text() == 'new' and sorted(p.name for p in tmp_path.iterdir()) == ['_docs']
 
+def test_missing_tools_are_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(build.importlib.util, 'find_spec', lambda name: None)
+    with pytest.raises(BuildError, match=re.escape('install the Python package pagefind[bin]')): build.search_index(tmp_path)
+    import pypandoc
+    def gone(): raise OSError('No pandoc was found')
+    monkeypatch.setattr(pypandoc, 'get_pandoc_path', gone)
+    pandoc.pandoc_path.cache_clear()
+    try:
+        with pytest.raises(BuildError, match='install the Python package pypandoc-binary'): pandoc.pandoc_path()
+    finally: pandoc.pandoc_path.cache_clear()
+
 # The whole build, on a copy of the two-page fixture project.
 @pytest.fixture(scope='module')
 def project(tmp_path_factory):
@@ -143,6 +155,15 @@ def test_build_then_a_stored_error_stops_the_next_build(project):
         assert digest(docs) == before, 'a failed build changed the previous site'
         assert sorted(x.name for x in project.iterdir() if x.name.startswith('_docs')) == ['_docs']
     finally: (project/'nbs'/'02_error.ipynb').unlink()
+
+def test_a_cell_nbdev_cannot_run_names_the_notebook(project):
+    bad = project/'nbs'/'03_bad_doc.ipynb'
+    shutil.copy(FIX/'bad_doc.ipynb', bad)
+    try:
+        p = sitebuild(project, '--quiet')
+        assert p.returncode == 1
+        assert 'nbdev could not process nbs/03_bad_doc.ipynb' in p.stderr and 'undefined_name' in p.stderr
+    finally: bad.unlink()
 
 def test_readme_check_detects_drift(project):
     assert sitebuild(project, 'readme').returncode == 0

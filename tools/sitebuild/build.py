@@ -88,6 +88,7 @@ def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bo
     key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
     hit = cache/f'{key}.json'
     if hit.exists():
+        hit.touch()   # in use: kept by the pruning at the end of the build
         d = json.loads(hit.read_text())
         return Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}}), True
     page = to_markdown(json.loads(raw), proc_nb.name)
@@ -170,6 +171,8 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
         with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
         pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
+        for f in cache.glob('*.json'):   # renderings of notebook versions that are gone
+            if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
             search_index(tmp)
