@@ -20,8 +20,9 @@ def timed_build(project:Path, *args:str)->tuple[float, float]:
     return time.perf_counter() - t, ru2.ru_utime + ru2.ru_stime - ru.ru_utime - ru.ru_stime
 
 def page_weight(site:Path, page:Path)->int:
-    "Bytes of the page's HTML and of the CSS and JS files it loads."
+    "Bytes of the page's HTML and of the CSS and JS files it loads, with the search UI (loaded when the reader searches)."
     refs = re.findall(r'<(?:link[^>]+href|script[^>]+src)="([^":]+\.(?:css|js))"', page.read_text())
+    refs += ['_pagefind/pagefind-ui.js', '_pagefind/pagefind-ui.css']
     return page.stat().st_size + sum((site/r).stat().st_size for r in refs)
 
 def main():

@@ -45,13 +45,6 @@ def captured_output():
             os.close(saved[0]); os.close(saved[1])
             f.seek(0); res.append(f.read())
 
-def stale(site:Site, nbs:list[Path])->int:
-    "How many of `nbs` nbdev's `proc_nbs` will re-process: by its rule, those newer than their `_proc/` copy and `_proc/`."
-    proc = site.root/'_proc'
-    if not proc.exists() or (site.root/'settings.ini').stat().st_mtime > proc.stat().st_mtime: return len(nbs)
-    t = proc.stat().st_mtime
-    return sum(not (proc/p.name).exists() or p.stat().st_mtime > max(t, (proc/p.name).stat().st_mtime) for p in nbs)
-
 def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
     "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
     from nbdev.serve import proc_nbs
@@ -59,10 +52,10 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
     for p in nbs:
         cells = check_notebook(p)['cells']
         titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
-    # nbdev re-processes only notebooks changed since its last run; one alone runs here, not in a spawned worker
-    workers = min(2, os.cpu_count() or 1) if force or stale(site, nbs) > 1 else 0
+    # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned
+    # workers would each import nbdev, IPython and the notebooks' libraries again (measured: 40% slower on 2 cores).
     with captured_output() as out:
-        try: cache = proc_nbs(str(site.nbs), n_workers=workers, force=force)
+        try: cache = proc_nbs(str(site.nbs), n_workers=0, force=force)
         except Exception as e: err = e
         else: err = None
     log = out[0].strip()

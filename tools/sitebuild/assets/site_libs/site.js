@@ -52,8 +52,31 @@
     Object.keys(byId).forEach(function (id) { var h = document.getElementById(id); if (h) observer.observe(h); });
   }
 
-  if (window.PagefindUI) {
-    new window.PagefindUI({ element: '#search', showImages: false, showSubResults: true, resetStyles: false,
-                            translations: { placeholder: 'Search' } });
+  // Search: pagefind's UI (about 130 KB) loads when the reader first reaches for the box, then takes the stub's place.
+  var search = document.getElementById('search'), stub = search.querySelector('.search-stub'), loading = false;
+  function loadSearch() {
+    if (loading) return;
+    loading = true;
+    var css = document.createElement('link');
+    css.rel = 'stylesheet'; css.href = '_pagefind/pagefind-ui.css';
+    document.head.appendChild(css);
+    var js = document.createElement('script');
+    js.src = '_pagefind/pagefind-ui.js';
+    js.onload = function () {
+      var typed = stub.value;
+      stub.remove();
+      new window.PagefindUI({ element: '#search', showImages: false, showSubResults: true, resetStyles: false,
+                              translations: { placeholder: 'Search' } });
+      var input = search.querySelector('input');
+      input.focus();
+      if (typed) { input.value = typed; input.dispatchEvent(new Event('input', { bubbles: true })); }
+    };
+    document.head.appendChild(js);
   }
+  ['focus', 'pointerdown', 'input'].forEach(function (ev) { stub.addEventListener(ev, loadSearch); });
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== '/' || document.activeElement !== document.body) return;
+    e.preventDefault();
+    search.querySelector('input').focus();
+  });
 })();
