@@ -32,7 +32,7 @@ def check_notebook(path:Path)->dict:
 
 @contextlib.contextmanager
 def captured_output():
-    "Capture what this process and its children write to stdout/stderr (nbdev's workers print warnings)."
+    "Capture what this process and its children write to stdout/stderr (nbdev prints warnings and cell output)."
     with tempfile.TemporaryFile(mode='w+') as f:
         sys.stdout.flush(); sys.stderr.flush()
         saved = os.dup(1), os.dup(2)
@@ -142,6 +142,7 @@ def exclusive(site:Site):
 
 @dataclass
 class Result:
+    "What a build did: where, how many pages, how many of them pandoc rendered (the rest came from the cache), how long."
     out: Path
     pages: int
     rendered: int
