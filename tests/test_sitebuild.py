@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tools.sitebuild import BuildError
-from tools.sitebuild import build, pandoc
-from tools.sitebuild.build import check_notebook, staged
-from tools.sitebuild.notebook import cell_options, to_markdown
-from tools.sitebuild.pandoc import to_gfm, to_html
-
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # `tools` is not installed: import it from the checkout
+
+from tools.sitebuild import BuildError, build, pandoc  # noqa: E402
+from tools.sitebuild.build import check_notebook, staged  # noqa: E402
+from tools.sitebuild.notebook import cell_options, to_markdown  # noqa: E402
+from tools.sitebuild.pandoc import to_gfm, to_html  # noqa: E402
 FIX = ROOT/'tests'/'fixtures'/'sitebuild'
 
 @pytest.fixture(scope='module')
