@@ -11,6 +11,8 @@ from tools.sitebuild import BuildError, build, pandoc  # noqa: E402
 from tools.sitebuild.build import check_notebook, staged  # noqa: E402
 from tools.sitebuild.notebook import cell_options, to_markdown  # noqa: E402
 from tools.sitebuild.pandoc import to_gfm, to_html  # noqa: E402
+from tools.sitebuild.config import Site, page_name  # noqa: E402
+from tools.sitebuild.page import inline, local_links  # noqa: E402
 FIX = ROOT/'tests'/'fixtures'/'sitebuild'
 
 @pytest.fixture(scope='module')
@@ -105,6 +107,21 @@ def test_staged_output_replaces_only_on_success(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ['_docs'], 'the partial build was not removed'
     with staged(out) as tmp: (tmp/'index.html').write_text('new')
     assert (out/'index.html').read_text() == 'new' and sorted(p.name for p in tmp_path.iterdir()) == ['_docs']
+
+def test_page_names_follow_nbdev():
+    assert [page_name(n) for n in ('00_callbacks.ipynb', '05a_data.ipynb', 'index.ipynb')] == ['callbacks.html', 'data.html', 'index.html']
+
+def test_links_become_local():
+    site = Site(root=ROOT, nbs=ROOT/'nbs', out=ROOT/'_docs', title='t', description='', site_url='https://u.github.io/r',
+                repo_url='https://github.com/u/r', branch='main', readme_nb='index.ipynb')
+    body = ('<a href="https://u.github.io/r/stats.html#var">a</a> <a href="https://u.github.io/r/stats.html#_helper">b</a> '
+            '<a href="03_stats.ipynb#var">c</a> <a href="https://example.com/x.ipynb">d</a>')
+    out = local_links(body, site, {'stats.html': {'var'}})
+    assert out == ('<a href="stats.html#var">a</a> <a href="stats.html">b</a> '
+                   '<a href="stats.html#var">c</a> <a href="https://example.com/x.ipynb">d</a>')
+
+def test_titles_show_code_spans_escaped():
+    assert inline('how `+` & `<b>` work') == 'how <code>+</code> &amp; <code>&lt;b&gt;</code> work'
 
 def test_missing_tools_are_named(monkeypatch, tmp_path):
     monkeypatch.setattr(build.importlib.util, 'find_spec', lambda name: None)

@@ -23,6 +23,10 @@ class Rendered:
     def href(self)->str: return page_name(self.nb)
 
 def esc(s:str)->str: return html.escape(str(s), quote=True)
+def plain(s:str)->str: return esc(str(s).replace('`', ''))
+def inline(s:str)->str:
+    "Title or description text, escaped, with its `code` spans as Quarto shows them."
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', esc(s))
 
 def link_target(href:str)->str:
     "Where a link to `href` (a notebook, a page or an address) points in the built site."
@@ -91,9 +95,9 @@ def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, s
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
     toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
     return TEMPLATE.substitute(
-        page_title=esc(page.title if page.title == site.title else f'{page.title} – {site.title}'),
-        site_title=esc(site.title), description=esc(page.description), title=esc(page.title),
-        subtitle=f'<p class="description">{esc(page.description)}</p>' if page.description else '',
+        page_title=plain(page.title if page.title == site.title else f'{page.title} – {site.title}'),
+        site_title=esc(site.title), description=plain(page.description), title=inline(page.title),
+        subtitle=f'<p class="description">{inline(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
         body=local_links(page.body, site, ids), toc=toc, actions=actions_html(site, page.nb),
         prevnext=prevnext_html(order, titles, cur),
