@@ -55,7 +55,10 @@ def test_every_page_loads_cleanly(browser, server):
     for html in pages(site):
         ctx, page, problems = open_page(browser, f'{base}/{html.name}')
         assert page.locator('h1.title').count() == 1, f'{html.name}: no title'
-        assert page.locator('#search input').count() == 1, f'{html.name}: the search box did not start'
+        assert page.locator('#search input').count() == 1, f'{html.name}: no search box'
+        blocks = page.locator('div.sourceCode').count()
+        assert page.locator('div.sourceCode > .copy-button').count() == blocks, f'{html.name}: code blocks without a copy button'
+        assert page.locator('.sidebar a.active').count() <= 1
         ctx.close()
         assert not problems, f'{html.name}:\n' + '\n'.join(problems)
 
