@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NPM_STAMP := node_modules/.installed-stamp
 
 .PHONY: help install export site serve test bench outputs clean
 help:
@@ -19,14 +20,20 @@ $(STAMP): settings.ini setup.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
+# Pyodide (the live cells' Python, pinned in package.json and package-lock.json), reinstalled when the pins change.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NPM_STAMP)
 
 export: install
 	$(BIN)/nbdev_export
 
 site: export
 	@if command -v quarto >/dev/null 2>&1; then \
-		echo "make site: Quarto found, building with nbdev_docs"; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbdev_docs; \
+		echo "make site: Quarto found, building with nbdev_docs"; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbdev_docs \
+			&& $(BIN)/python -m tools.sitebuild live; \
 	else \
 		echo "make site: Quarto not found, using the offline build (tools/sitebuild)"; $(BIN)/python -m tools.sitebuild; \
 	fi

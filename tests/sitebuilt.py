@@ -1,8 +1,13 @@
-"""The built site that test_site.py and test_browser.py check: built once per test run into a temporary folder."""
-import functools, re, subprocess, sys, tempfile
+"""The built site that the tests check (built once per test run into a temporary folder), served on 127.0.0.1 and
+opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
+import contextlib, functools, re, subprocess, sys, tempfile, threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path('/usr/bin/chromium')
+ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run']
 
 @functools.cache
 def built_site()->Path:
@@ -19,3 +24,22 @@ def page_text(html:str)->str:
     body = html.split('data-pagefind-body>', 1)[-1].split('<nav class="page-navigation"', 1)[0]
     body = re.sub(r'<(script|style|math)\b.*?</\1>', ' ', body, flags=re.S)
     return re.sub(r'<[^>]+>', ' ', body)
+
+@contextlib.contextmanager
+def served(site:Path):
+    "The folder `site` served on 127.0.0.1 at a free port, from a thread; yields the base URL."
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try: yield f'http://127.0.0.1:{httpd.server_address[1]}'
+    finally: httpd.shutdown()
+
+@contextlib.contextmanager
+def chromium():
+    "Headless Debian Chromium driven by Playwright."
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try: yield b
+        finally: b.close()

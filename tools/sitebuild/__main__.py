@@ -1,11 +1,12 @@
-"""`python -m tools.sitebuild [--quiet] [--out DIR] [--force]` builds the site; `... readme [--check]` writes README.md."""
+"""`python -m tools.sitebuild [--quiet] [--out DIR] [--force]` builds the site; `... readme [--check]` writes README.md;
+`... live [--out DIR]` adds the live cells' runtime (Pyodide, scripts, modules) to a site Quarto built."""
 import argparse, sys
 
 from . import BuildError
 
 def main(argv:list[str]|None=None)->int:
     ap = argparse.ArgumentParser(prog='python -m tools.sitebuild', description='Build the site without Quarto, or README.md.')
-    ap.add_argument('command', nargs='?', choices=['build', 'readme'], default='build')
+    ap.add_argument('command', nargs='?', choices=['build', 'readme', 'live'], default='build')
     ap.add_argument('--quiet', action='store_true', help='print only errors and a final line')
     ap.add_argument('--out', help='output folder (default: the configured _docs)')
     ap.add_argument('--force', action='store_true', help='ignore the caches and render every page')
@@ -15,6 +16,14 @@ def main(argv:list[str]|None=None)->int:
         if a.command == 'readme':
             from .readme import readme
             print(readme(check=a.check))
+            return 0
+        if a.command == 'live':
+            from .build import source_notebooks
+            from .config import load_site
+            from .live import install_live, notebook_live_cells
+            site = load_site(a.out)
+            n = install_live(site.out, notebook_live_cells(source_notebooks(site)))
+            print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
             return 0
         from .build import build
         if not a.quiet: print('Offline site build (Quarto is not used): nbdev processing, pandoc, pagefind')

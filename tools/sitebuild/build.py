@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import BuildError
 from .config import Site, load_site
+from .live import install_live, notebook_live_cells
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
 from .pandoc import pandoc_version, to_html
@@ -169,5 +170,6 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
+            install_live(tmp, notebook_live_cells(nbs))
             search_index(tmp)
     return Result(site.out, len(pages), fresh, time.time() - t0)

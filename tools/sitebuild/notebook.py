@@ -2,7 +2,7 @@
 
 Markdown cells go in verbatim; code cells become fenced code blocks and their outputs `.cell-output` divs, honouring
 the Quarto cell options nbdev emits (`#| echo: false`, `output: false|asis`, `include: false`, `code-fold`,
-`code-summary`, `fig-cap`, `error: true`). Images become files next to the page.
+`code-summary`, `fig-cap`, `error: true`, `classes`). Images become files next to the page.
 """
 from __future__ import annotations
 import base64, re
@@ -39,6 +39,11 @@ def cell_options(source:str)->tuple[dict, str]:
         m = _option.match(lines.pop(0))
         if m: opts[m[1]] = _value(m[2])
     return opts, '\n'.join(lines).strip('\n')
+
+def cell_classes(opts:dict)->list[str]:
+    "The `classes` option of a cell (`#| classes: live`, or a list), as class names."
+    c = opts.get('classes')
+    return [str(x) for x in c] if isinstance(c, list) else str(c or '').split()
 
 def stored_error(cell:dict)->dict|None:
     "The first stored error output of a code cell, unless its options allow errors (`#| error: true`); the build checks it."
@@ -103,7 +108,8 @@ class _Cell:
             parts += [md for j, out in enumerate(self.outputs, 1) if (md := self.output(out, j))]
         if not parts: return ''
         # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
-        return '\n\n'.join(parts) if o.get('output') == 'asis' else ':::: {.cell}\n' + '\n\n'.join(parts) + '\n::::'
+        classes = ''.join(f' .{c}' for c in cell_classes(o))   # Quarto puts them on the cell's div
+        return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.cell{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
 
 def front_matter(cell:dict)->dict|None:
     "The YAML front matter nbdev writes into the first (raw) cell, or None."

@@ -5,9 +5,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from . import BuildError
 from .config import Site, page_name
 
 TEMPLATE = Template((Path(__file__).parent/'assets'/'page.html').read_text())
+# Scripts only from the site itself, plus WebAssembly compilation (pagefind's search, Pyodide's live cells); workers
+# from the site; no plug-ins, no <base>, no forms. Inline styles stay allowed: pandoc writes some (table widths).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
+       "img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'none'")
 
 @dataclass
 class Rendered:
@@ -90,6 +95,18 @@ def local_links(body:str, site:Site, ids:dict[str, set[str]])->str:
     if site.site_url: body = re.sub(f'href="{re.escape(site.site_url.rstrip("/"))}/([^"]*)"', doclink, body)
     return re.sub(r'href="([^":#]+\.ipynb)(#[^"]*)?"', lambda m: f'href="{page_name(m[1])}{m[2] or ""}"', body)
 
+def includes(site:Site, key:str)->str:
+    "A Quarto include option of `format.html` (`include-after-body`: file paths or `{text: ...}`/`{file: ...}`) as HTML."
+    items = site.html.get(key) or []
+    res = []
+    for it in items if isinstance(items, list) else [items]:
+        if isinstance(it, dict) and 'text' in it: res.append(str(it['text']))
+        else:
+            f = site.nbs/(it['file'] if isinstance(it, dict) else str(it))
+            try: res.append(f.read_text(encoding='utf-8'))
+            except OSError as e: raise BuildError(f'_quarto.yml {key}: cannot read {f} ({e})') from e
+    return '\n'.join(res)
+
 def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, set[str]])->str:
     "The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids."
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
@@ -100,5 +117,5 @@ def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, s
         subtitle=f'<p class="description">{inline(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
         body=local_links(page.body, site, ids), toc=toc, actions=actions_html(site, page.nb),
-        prevnext=prevnext_html(order, titles, cur),
+        prevnext=prevnext_html(order, titles, cur), csp=CSP, after_body=includes(site, 'include-after-body'),
         footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')

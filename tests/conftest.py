@@ -1,0 +1,39 @@
+"""Fixtures shared by the browser tests (test_browser.py, test_live.py): the built site served on 127.0.0.1, headless
+Chromium (Playwright, Debian's /usr/bin/chromium), and pages opened with their problems recorded."""
+import os
+from urllib.parse import urlparse
+
+import pytest
+
+from sitebuilt import CHROMIUM, built_site, chromium, served
+
+@pytest.fixture(scope='session')
+def browser():
+    if not CHROMIUM.exists():
+        msg = f'{CHROMIUM} not found: install Debian chromium (`apt-get install chromium`) to run the browser tests'
+        if os.environ.get('CI') == 'true': pytest.fail(msg)
+        pytest.skip(msg)
+    with chromium() as b: yield b
+
+@pytest.fixture(scope='session')
+def server():
+    "The built site served on 127.0.0.1 at a free port, from a thread."
+    site = built_site()
+    with served(site) as base: yield base, site
+
+@pytest.fixture(scope='session')
+def open_page(browser):
+    """`open_page(url, scheme='light')`: a fresh page at `url` (in its own context, with no network beyond 127.0.0.1),
+    and the console errors, page errors, failed responses and requests to other hosts it produces."""
+    def _open(url:str, scheme:str='light'):
+        ctx = browser.new_context(color_scheme=scheme, viewport={'width': 1400, 'height': 900})
+        page = ctx.new_page()
+        problems = []
+        page.on('console', lambda m: problems.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)
+        page.on('pageerror', lambda e: problems.append(f'page error: {e}'))
+        page.on('response', lambda r: problems.append(f'HTTP {r.status}: {r.url}') if r.status >= 400 else None)
+        page.on('request', lambda r: problems.append(f'request to another host: {r.url}')
+                if urlparse(r.url).hostname not in ('127.0.0.1', None) and not r.url.startswith(('data:', 'blob:')) else None)
+        page.goto(url, wait_until='networkidle')
+        return ctx, page, problems
+    return _open
