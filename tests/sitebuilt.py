@@ -1,11 +1,11 @@
 """The built site that the tests check (built once per test run into a temporary folder), served on 127.0.0.1 and
 opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
-import contextlib, functools, re, subprocess, sys, tempfile, threading
+import contextlib, functools, os, re, subprocess, sys, tempfile, threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path('/usr/bin/chromium')
+CHROMIUM = Path(os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'))   # CI may point at another Chromium build
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run']
 

@@ -76,6 +76,6 @@ def test_screenshots_light_and_dark(open_page, server):
             ctx, page, _ = open_page(f'{base}/{html.name}', scheme)
             assert page.evaluate('document.documentElement.dataset.theme') == scheme
             shot = ARTIFACTS/f'{html.stem}-{scheme}.png'
-            page.screenshot(path=str(shot), full_page=True)
+            page.screenshot(path=str(shot), full_page=False)
             ctx.close()
             assert shot.stat().st_size > 10_000, f'{shot} looks empty'
