@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from sitebuilt import ROOT, built_site, pages
+from tools.sitebuild.page import sidebar_hrefs
 
 SRC_ATTRS = {('script', 'src'), ('img', 'src'), ('iframe', 'src'), ('source', 'src'), ('video', 'src'), ('audio', 'src'),
              ('embed', 'src'), ('link', 'href'), ('object', 'data'), ('image', 'href'), ('use', 'href'), ('input', 'src')}
@@ -34,19 +35,11 @@ SEARCH_UI = ['_pagefind/pagefind-ui.js', '_pagefind/pagefind-ui.css']   # site.j
 @pytest.fixture(scope='module')
 def site()->Path: return built_site()
 
-def listed(items)->list[str]:
-    res = []
-    for it in items:
-        if isinstance(it, str): res.append(it)
-        elif 'contents' in it: res += listed(it['contents'])
-        elif 'href' in it: res.append(it['href'])
-    return res
-
 def html_name(nb:str)->str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.lower()).removesuffix('.ipynb') + '.html'
 
 def test_every_listed_page_is_built(site):
     cfg = yaml.safe_load((ROOT/'_quarto.yml').read_text())['website']
-    hrefs = listed(cfg['sidebar']['contents']) + [i['href'] for i in cfg['navbar'].get('left', [])]
+    hrefs = sidebar_hrefs(cfg['sidebar']['contents']) + [i['href'] for i in cfg['navbar'].get('left', [])]
     assert hrefs, 'the sidebar lists no pages'
     missing = [h for h in hrefs if not (site/html_name(h)).exists()]
     assert not missing, f'_quarto.yml lists pages the build did not produce: {missing}'
