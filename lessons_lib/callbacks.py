@@ -7,13 +7,11 @@ __all__ = ['ProgressShowingCallback', 'PrintStatusCallback', 'slow_calculation',
            'ModifyingCallback']
 
 # %% ../nbs/00_callbacks.ipynb #08c4949c
-#| classes: live
 from dataclasses import dataclass
 from time import sleep
 from typing import Any
 
 # %% ../nbs/00_callbacks.ipynb #7bcdc050
-#| classes: live
 @dataclass
 class ProgressShowingCallback:
     "A callback object that announces each finished epoch with its `exclamation`."
@@ -21,7 +19,6 @@ class ProgressShowingCallback:
     def __call__(self, epoch:int): print(f'{self.exclamation}! Epoch {epoch} is done.')
 
 # %% ../nbs/00_callbacks.ipynb #958ced17
-#| classes: live
 @dataclass
 class PrintStatusCallback:
     "Print the epoch before each step and the running total after it."
@@ -29,7 +26,6 @@ class PrintStatusCallback:
     def after_calc(self, epoch:int, val:int, **kwargs): print(f'Epoch {epoch}: total {val}')
 
 # %% ../nbs/00_callbacks.ipynb #9ccb8031
-#| classes: live
 def _has_events(cb)->bool:
     "Whether `cb` has a `before_calc` or `after_calc` method; a class given in place of an instance is an error."
     if isinstance(cb, type): raise TypeError(f'cb must be an instance, got the class {cb.__name__}: pass {cb.__name__}()')
@@ -55,7 +51,6 @@ def slow_calculation(cb:Any=None,    # function of the epoch, or object with eve
     return res
 
 # %% ../nbs/00_callbacks.ipynb #b062d17d
-#| classes: live
 @dataclass
 class PrintAfterCallback:
     "Print the running total after each step and stop the calculation once it exceeds `limit`."
@@ -63,7 +58,6 @@ class PrintAfterCallback:
     def after_calc(self, epoch:int, val:int)->bool: print(f'Epoch {epoch}: total {val}'); return val > self.limit
 
 # %% ../nbs/00_callbacks.ipynb #f19ea3ba
-#| classes: live
 class SlowCalculator:
     "`slow_calculation` as an object: its callback gets the calculator itself, so it can read and change `res`."
     def __init__(self,
@@ -93,7 +87,6 @@ class SlowCalculator:
         return self.res
 
 # %% ../nbs/00_callbacks.ipynb #32d11369
-#| classes: live
 @dataclass
 class ModifyingCallback:
     "Print the total after each step, double it while it is below 3, and stop the run once it exceeds 10."

@@ -4,7 +4,7 @@ when run in the browser; every page carries the Content-Security-Policy. Fixture
 and later runs are measured by tools/bench/bench_live.py, not asserted here."""
 import re
 
-from sitebuilt import pages
+from sitebuilt import ROOT, pages
 
 LAMBDA = "slow_calculation(lambda o: print(f'Awesome! Epoch {o} is done.'))"
 
@@ -94,3 +94,16 @@ def test_every_page_has_the_content_security_policy_and_no_inline_script(server)
         csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
         assert csp and "script-src 'self' 'wasm-unsafe-eval';" in csp[1], f'{p.name}: no CSP'
         assert not re.search(r'<script(?![^>]*\bsrc=)[^>]*>', html), f'{p.name}: an inline script, which the CSP blocks'
+
+def test_exported_definitions_run_in_the_page_without_a_marker(open_page, server):
+    "`#| exports` cells carry no `classes: live` (nbdev would write it into the module), yet get controls and run."
+    assert 'classes:' not in (ROOT/'lessons_lib'/'callbacks.py').read_text()
+    base, _ = server
+    ctx, page, problems = open_page(f'{base}/callbacks.html')
+    exported = page.locator('div.cell:not(.live)').filter(has=page.locator(':scope > details.code-fold'))
+    assert exported.count() >= 5, 'the exported definitions are missing from the page'
+    assert exported.locator('.live-controls').count() == exported.count()
+    calc = exported.filter(has=page.locator('pre code', has_text='class SlowCalculator'))
+    assert run(calc) == '' and calc.locator('.live-status').inner_text().startswith('Ran')
+    ctx.close()
+    assert not problems, problems

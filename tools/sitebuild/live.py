@@ -21,13 +21,14 @@ PYODIDE_FILES = ('pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_s
 PACKAGE = 'lessons_lib'
 
 def live_cells(nb:dict)->list[str]:
-    "The code of the cells of notebook `nb` marked `#| classes: live` (options removed), in page order."
-    res = []
-    for c in nb.get('cells', []):
-        if c.get('cell_type') != 'code': continue
-        opts, code = cell_options(text(c.get('source')))
-        if 'live' in cell_classes(opts): res.append(code)
-    return res
+    """The code of the cells of notebook `nb` that run in the page (options removed), in page order: those marked
+    `#| classes: live` and, when there are any, the `#| exports` cells, which live.js runs among them unmarked."""
+    srcs = [text(c.get('source')) for c in nb.get('cells', []) if c.get('cell_type') == 'code']
+    parsed = [cell_options(src) for src in srcs]
+    marked = ['live' in cell_classes(opts) for opts, _ in parsed]
+    if not any(marked): return []
+    exports = re.compile(r'^#\|\s*exports\s*$', re.M)
+    return [code for (_, code), m, src in zip(parsed, marked, srcs) if m or exports.search(src)]
 
 def imported(src:str, where:str, package:str|None=None)->set[str]:
     """The absolute names of the modules that code `src` imports when it runs: module level only (imports inside
