@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sitebuilt import CHROMIUM, built_site, chromium, served
+from tools.sitetest import CHROMIUM, built_site, chromium, served
 
 @pytest.fixture(scope='session')
 def browser():

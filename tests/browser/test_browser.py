@@ -4,7 +4,7 @@ The server, browser and `open_page` fixtures are in conftest.py."""
 import collections, re
 from pathlib import Path
 
-from sitebuilt import ROOT, page_text, pages
+from tools.sitetest import ROOT, page_text, pages
 
 ARTIFACTS = ROOT/'tests'/'artifacts'
 

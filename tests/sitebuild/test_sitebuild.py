@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # `tools` is not installed: import it from the checkout
 
 from tools.sitebuild import BuildError, build, pandoc  # noqa: E402

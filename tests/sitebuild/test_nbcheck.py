@@ -39,3 +39,8 @@ def test_slow_cells_keep_their_outputs_and_errors_are_reported(tmp_path):
     nbformat.write(nb, fn)
     problems = check_nb(fn)
     assert len(problems) == 1 and 'a cell raised' in problems[0] and 'boom' in problems[0]
+
+def test_cell_ref_names_notebook_number_and_first_line():
+    from tools.cellref import cell_ref
+    assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
+    assert cell_ref('nbs/a.ipynb', 1, 'x' * 80).endswith('…`)')

@@ -1,17 +1,18 @@
 """The live cells' Python under Pyodide, in Node (the same npm package and python.mjs the page's worker uses): the
 torch-free `lessons_lib` modules import without torch, and the runner returns results, output and tracebacks."""
 import json, shutil, subprocess
+from pathlib import Path
 
 import pytest
 
-from sitebuilt import ROOT, built_site
+from tools.sitetest import ROOT, built_site
 from tools.sitebuild.live import torch_free_modules
 
 def run_cells(*cells:str)->list[dict]:
     "Each cell's {result, error, stdout} after running `cells` in order in one Pyodide interpreter, in Node."
     if shutil.which('node') is None: pytest.skip('node is not installed')
     live = built_site()/'site_libs'/'live'
-    p = subprocess.run(['node', str(ROOT/'tests'/'pyodide_node.mjs'), str(live), json.dumps(cells)], cwd=ROOT,
+    p = subprocess.run(['node', str(Path(__file__).with_name('pyodide_node.mjs')), str(live), json.dumps(cells)], cwd=ROOT,
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
     return [json.loads(line) for line in p.stdout.splitlines()]

@@ -4,7 +4,7 @@ when run in the browser; every page carries the Content-Security-Policy. Fixture
 and later runs are measured by tools/bench/bench_live.py, not asserted here."""
 import re
 
-from sitebuilt import ROOT, pages
+from tools.sitetest import ROOT, pages
 
 LAMBDA = "slow_calculation(lambda o: print(f'Awesome! Epoch {o} is done.'))"
 

@@ -1,4 +1,4 @@
-"""The built site that the tests check (built once per test run into a temporary folder), served on 127.0.0.1 and
+"""The built site that the checks use (built once per run into a temporary folder), served on 127.0.0.1 and
 opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
 import contextlib, functools, os, re, subprocess, sys, tempfile, threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer

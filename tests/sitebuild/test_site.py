@@ -7,7 +7,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 import yaml
 
-from sitebuilt import ROOT, built_site, pages
+from tools.sitetest import ROOT, built_site, pages
 from tools.sitebuild.page import sidebar_hrefs
 
 SRC_ATTRS = {('script', 'src'), ('img', 'src'), ('iframe', 'src'), ('source', 'src'), ('video', 'src'), ('audio', 'src'),
