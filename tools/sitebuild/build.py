@@ -10,7 +10,8 @@ from .config import Site, load_site
 from .live import install_live, notebook_live_cells
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
-from .pandoc import pandoc_version, to_html
+from .pandoc import PandocWarning, pandoc_version, to_html
+from .strict import find_cell, notebook_problems, sidebar_problems
 
 HERE = Path(__file__).parent
 CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
@@ -49,10 +50,14 @@ def captured_output():
 def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
     "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
     from nbdev.serve import proc_nbs
-    titles = {}   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
+    from nbdev.config import get_config
+    titles, problems = {}, []   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
     for p in nbs:
-        cells = check_notebook(p)['cells']
-        titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
+        nb = check_notebook(p)
+        problems += notebook_problems(nb, f'{site.nbs.name}/{p.name}', set(get_config().get('tst_flags', '').split()))
+        titles[p.name] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
+    if problems: raise BuildError(f'{len(problems)} problem{"s" * (len(problems) > 1)} the build will not render silently:\n  '
+                                  + '\n  '.join(problems))
     # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned
     # workers would each import nbdev, IPython and the notebooks' libraries again (measured: 40% slower on 2 cores).
     with captured_output() as out:
@@ -75,21 +80,35 @@ def tooling_digest()->str:
         if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
+def cached(entry:Path)->Rendered|None:
+    "The rendering stored in cache `entry`; None when absent or unreadable (truncated, corrupt: it is rebuilt)."
+    try:
+        d = json.loads(entry.read_text())
+        res = Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError): return None
+    entry.touch()   # in use: kept by the pruning at the end of the build
+    return res
+
 def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
     "The processed notebook `proc_nb` rendered, from the cache when its content, options and tooling are unchanged."
     raw = proc_nb.read_bytes()
     depth = int(site.html.get('toc-depth', 3))
     key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
     hit = cache/f'{key}.json'
-    if hit.exists():
-        hit.touch()   # in use: kept by the pruning at the end of the build
-        d = json.loads(hit.read_text())
-        return Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}}), True
+    if (res := cached(hit)) is not None: return res, True
     page = to_markdown(json.loads(raw), proc_nb.name)
-    body, toc = to_html(page.markdown, f'nbs/{proc_nb.name}', depth)
+    what = f'{site.nbs.name}/{proc_nb.name}'
+    try: body, toc = to_html(page.markdown, what, depth)
+    except PandocWarning as e:
+        if not e.tex: raise
+        src = json.loads((site.nbs/proc_nb.name).read_text(encoding='utf-8'))
+        raise BuildError('\n  '.join([f'TeX math that pandoc cannot convert (the page would show it as raw TeX):',
+                                       *(f'{find_cell(src, what, t)}: `{t}`: fix the TeX' for t in e.tex)])) from e
     res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
     cache.mkdir(parents=True, exist_ok=True)
-    hit.write_text(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
+    with tempfile.NamedTemporaryFile('w', dir=cache, suffix='.tmp', delete=False) as f:   # atomic: whole entry or none
+        f.write(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
+    os.replace(f.name, hit)
     return res, False
 
 @contextlib.contextmanager
@@ -160,13 +179,12 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
         names = [p.name for p in nbs]
-        missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
-        if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
+        if bad := sidebar_problems(names, sidebar_hrefs(site.sidebar)): raise BuildError('\n  '.join(['the sidebar:', *bad]))
         lost = [nb for nb in names if not (proc/nb).exists()]
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
         with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
         pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
-        for f in cache.glob('*.json'):   # renderings of notebook versions that are gone
+        for f in [*cache.glob('*.json'), *cache.glob('*.tmp')]:   # renderings of notebook versions that are gone
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
