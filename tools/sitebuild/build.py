@@ -102,7 +102,7 @@ def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bo
     except PandocWarning as e:
         if not e.tex: raise
         src = json.loads((site.nbs/proc_nb.name).read_text(encoding='utf-8'))
-        raise BuildError('\n  '.join([f'TeX math that pandoc cannot convert (the page would show it as raw TeX):',
+        raise BuildError('\n  '.join(['TeX math that pandoc cannot convert (the page would show it as raw TeX):',
                                        *(f'{find_cell(src, what, t)}: `{t}`: fix the TeX' for t in e.tex)])) from e
     res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
     cache.mkdir(parents=True, exist_ok=True)
