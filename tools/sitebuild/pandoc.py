@@ -4,6 +4,7 @@ import functools, re, subprocess
 from pathlib import Path
 
 from . import BuildError
+from .contract import LUA
 
 HERE = Path(__file__).parent
 _SPLIT = '<!--sitebuild:body-->'
@@ -33,7 +34,8 @@ class PandocWarning(BuildError):
 
 def pandoc(md:str, *args:str, what:str)->str:
     "Run pandoc on markdown `md`; a failure or a warning (treated as an error) names `what` was being converted."
-    p = subprocess.run([pandoc_path(), '--from', 'markdown', f'--lua-filter={HERE/"filters.lua"}', *args],
+    names = [f'--metadata=contract-{k}:{v}' for k, v in LUA.items()]   # the page contract's names, for filters.lua
+    p = subprocess.run([pandoc_path(), '--from', 'markdown', f'--lua-filter={HERE/"filters.lua"}', *names, *args],
                        input=md, capture_output=True, text=True)
     if p.returncode: raise BuildError(f'pandoc failed on {what}: {p.stderr.strip()}')
     if '[WARNING]' in p.stderr:
