@@ -90,3 +90,14 @@ def test_a_corrupt_cache_entry_is_rebuilt(project):
     p = sitebuild(project)
     assert p.returncode == 0 and '2 rendered' in p.stdout, p.stderr
     assert all(cached(e) is not None for e in entries)
+
+def test_nbdev_warning_about_a_mixed_cell_names_the_cell(tmp_path):
+    from tools.sitebuild.build import nbdev_warnings
+    nb = tmp_path/'02_x.ipynb'
+    nb.write_text(json.dumps({'cells': [md('# T'), code('import os\nx = os.sep')]}))
+    found = 'Found cells containing imports and other code. See FAQ.'
+    log = (f"/v/nbdev/processors.py:233: UserWarning: {found}\n---\nimport os\nx = os.sep\n---\n\n"
+           f"  warn(f'{found}\\n---\\n{{cell.source}}\\n---\\n')\n")
+    assert nbdev_warnings(log, {'nbs/02_x.ipynb': nb}) == (
+        'warning: nbs/02_x.ipynb, cell 2 (`import os`) mixes imports and other code; nbdev runs such cells to render show_doc: '
+        'move the imports into a cell of their own')

@@ -15,6 +15,8 @@ from .strict import find_cell, notebook_problems, sidebar_problems
 
 HERE = Path(__file__).parent
 CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
+_mixed = re.compile(r"^\S*: UserWarning: Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n"
+                    r"\s*warn\(f'Found[^\n]*\n?", re.S | re.M)   # nbdev's warning (processors._do_eval), with its source line
 
 def source_notebooks(site:Site)->list[Path]:
     return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
@@ -70,8 +72,17 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
         culprit = next((nb for nb, t in titles.items() if t and f'notebook: {t[0].strip()} in' in msg), None)
         raise BuildError(f'nbdev could not process {"nbs/" + culprit if culprit else "the notebooks"}: {msg}'
                          f'{chr(10) + log[-2000:] if log else ""}')
-    if log and not quiet: print(log, file=sys.stderr)
+    if log and not quiet: print(nbdev_warnings(log, {f'{site.nbs.name}/{p.name}': p for p in nbs}), file=sys.stderr)
     return Path(cache)
+
+def nbdev_warnings(log:str, nbs:dict[str, Path])->str:
+    "nbdev's log, its warning about a cell mixing imports and other code shortened to one line naming that cell."
+    def named(m):
+        cell = next((ref for nb, p in nbs.items() if '(no cell' not in (ref := find_cell(json.loads(p.read_text()), nb, m[1]))),
+                    f'a cell starting `{m[1].splitlines()[0]}`')
+        return (f'warning: {cell} mixes imports and other code; nbdev runs such cells to render show_doc: '
+                'move the imports into a cell of their own\n')
+    return _mixed.sub(named, log).strip()
 
 def tooling_digest()->str:
     "What the rendered pages depend on besides the notebook: this package's sources and the pandoc version."
