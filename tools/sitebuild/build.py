@@ -170,6 +170,6 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
-            install_live(tmp, notebook_live_cells(nbs))
+            install_live(tmp, notebook_live_cells(nbs, proc))
             search_index(tmp)
     return Result(site.out, len(pages), fresh, time.time() - t0)
