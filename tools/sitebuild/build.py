@@ -8,6 +8,7 @@ from pathlib import Path
 from . import BuildError
 from .config import Site, load_site
 from .live import install_live, notebook_live_cells
+from .meta import head_tags, write_meta
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
 from .pandoc import pandoc_version, to_html
@@ -121,7 +122,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     titles = {p.href: p.title for p in pages}
     ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
-        (dest/p.href).write_text(render_page(site, p, titles, ids), encoding='utf-8')
+        (dest/p.href).write_text(render_page(site, p, titles, ids, head_tags(site, p)), encoding='utf-8')
         for rel, data in p.files.items():
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             (dest/rel).write_bytes(data)
@@ -131,6 +132,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest/rel)
     shutil.copytree(HERE/'assets'/'site_libs', dest/'site_libs')
+    write_meta(site, pages, proc, dest)
 
 @contextlib.contextmanager
 def exclusive(site:Site):
