@@ -18,6 +18,8 @@ help:
 $(STAMP): settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# nbdev_docs/nbdev_preview import the live-page processor named in settings.ini (`procs`) from tools/
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_path("purelib"), "lessons_lib_tools.pth").write_text("$(CURDIR)\n")'
 	touch $@
 
 # Pyodide (the live cells' Python, pinned in package.json and package-lock.json), reinstalled when the pins change.
