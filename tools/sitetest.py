@@ -21,7 +21,9 @@ def built_site()->Path:
     assert p.returncode == 0, f'the site build failed:\n{p.stdout}\n{p.stderr}'
     return out
 
-def pages(site:Path)->list[Path]: return sorted(site.glob('*.html'))
+def pages(site:Path)->list[Path]:
+    "The site's pages (404.html, served for missing addresses, is not one)."
+    return sorted(p for p in site.glob('*.html') if p.name != '404.html')
 
 def page_text(html:str)->str:
     "The indexed text of a page (what pagefind sees): the `data-pagefind-body` region, tags removed."

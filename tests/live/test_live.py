@@ -66,7 +66,7 @@ def stored_text(cell)->str: return '\n'.join(cell.locator(':scope > .cell-output
 
 def test_every_live_cell_reproduces_its_stored_output_in_the_browser(open_page, server):
     base, _ = server
-    for name in ('callbacks.html', 'data_model.html'):
+    for name in ('callbacks.html', 'data_model.html', 'browsing_source.html'):
         ctx, page, problems = open_page(f'{base}/{name}')
         cells = page.locator('div.cell.live')
         stored = [stored_text(cells.nth(i)) for i in range(cells.count())]

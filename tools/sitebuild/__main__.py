@@ -23,7 +23,7 @@ def main(argv:list[str]|None=None)->int:
             from .config import load_site
             from .live import install_live, notebook_live_cells
             site = load_site(a.out)
-            n = install_live(site.out, notebook_live_cells(source_notebooks(site)))
+            n = install_live(site.out, notebook_live_cells(source_notebooks(site), site.root/'_proc'))
             print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
             return 0
         if a.command == 'pages':

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import BuildError
 from .config import Site, load_site
 from .live import install_live, notebook_live_cells
+from .meta import head_tags, write_meta
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
 from .pandoc import PandocWarning, pandoc_version, to_html
@@ -151,7 +152,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     titles = {p.href: p.title for p in pages}
     ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
-        (dest/p.href).write_text(render_page(site, p, titles, ids), encoding='utf-8')
+        (dest/p.href).write_text(render_page(site, p, titles, ids, head_tags(site, p)), encoding='utf-8')
         for rel, data in p.files.items():
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             (dest/rel).write_bytes(data)
@@ -161,6 +162,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest/rel)
     shutil.copytree(HERE/'assets'/'site_libs', dest/'site_libs')
+    write_meta(site, pages, proc, dest)
 
 @contextlib.contextmanager
 def exclusive(site:Site):
@@ -199,6 +201,6 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
-            install_live(tmp, notebook_live_cells(nbs))
+            install_live(tmp, notebook_live_cells(nbs, proc))
             search_index(tmp)
     return Result(site.out, len(pages), fresh, time.time() - t0)
