@@ -33,12 +33,22 @@ def page_text(html:str)->str:
 
 @contextlib.contextmanager
 def served(site:Path):
-    "The folder `site` served on 127.0.0.1 at a free port under `BASE_PATH`, as GitHub Pages does; yields the base URL."
+    """The folder `site` served on 127.0.0.1 at a free port under `BASE_PATH`, its 404.html answering any missing address,
+    as GitHub Pages serves a project site; yields the site's URL (no trailing slash)."""
     class Pages(SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
         def translate_path(self, path):   # outside BASE_PATH nothing exists (a link that escapes it is a 404)
             inside = path == BASE_PATH or path.startswith(f'{BASE_PATH}/')
             return super().translate_path(path[len(BASE_PATH):] or '/') if inside else str(site/'.outside-the-site')
+        def send_error(self, code, message=None, explain=None):   # a missing address gets the site's 404.html, status 404
+            page = site/'404.html'
+            if code != 404 or not page.exists(): return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header('Content-Type', 'text/html; charset=utf-8')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            if self.command != 'HEAD': self.wfile.write(body)
     httpd = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Pages, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try: yield f'http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}'

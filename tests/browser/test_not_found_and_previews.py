@@ -1,41 +1,16 @@
 """The site as GitHub Pages serves a project site: under /lessons_lib/, with 404.html answering any missing address at any
 depth. Its 404 page shows the navigation and a working search; a shared link's preview tags read as a page's title,
 summary and figure. Fixtures (`browser`, `open_page`) in conftest.py."""
-import contextlib, functools, io, threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-from tools.sitetest import built_site
-
-PREFIX = '/lessons_lib/'
-
-@contextlib.contextmanager
-def github_pages(site:Path):
-    "`site` served under PREFIX on 127.0.0.1, 404.html (status 404) for every missing address; yields the site's URL."
-    class Pages(SimpleHTTPRequestHandler):
-        def log_message(self, *args): pass
-        def send_head(self):
-            path = self.path.split('?', 1)[0]
-            rel = path[len(PREFIX):] if path.startswith(PREFIX) else None
-            if rel is not None and (rel == '' or (site/rel).is_file()):
-                self.path = '/' + rel
-                return super().send_head()
-            body = (site/'404.html').read_bytes()
-            self.send_response(404)
-            self.send_header('Content-Type', 'text/html; charset=utf-8')
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-    httpd = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Pages, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try: yield f'http://127.0.0.1:{httpd.server_address[1]}{PREFIX}'
-    finally: httpd.shutdown()
+from tools.sitetest import built_site, served
 
 @pytest.fixture(scope='module')
 def pages_site():
-    with github_pages(built_site()) as url: yield url
+    "The site as Pages serves it (tools/sitetest.py `served`), its URL ending in `/`."
+    with served(built_site()) as url: yield url + '/'
 
 def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_page, pages_site):
     ctx, page, problems = open_page(f'{pages_site}no/such/folder/page.html')
@@ -49,7 +24,7 @@ def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_
     page.locator('#search input').first.fill('closure')
     result = page.locator('.pagefind-ui__result-link').first
     result.wait_for(timeout=30_000)
-    assert result.get_attribute('href').startswith(PREFIX), result.get_attribute('href')
+    assert result.get_attribute('href').startswith(urlparse(pages_site).path), result.get_attribute('href')
     ctx.close()
     # the page's own 404 status is the only failed response (twice: the page is opened again by Back)
     assert {p for p in problems if p.startswith('HTTP')} == {f'HTTP 404: {pages_site}no/such/folder/page.html'}, problems
