@@ -20,7 +20,7 @@ def test_a_clean_notebook_has_no_problems():
     assert problems(md('## A\n\n::: {.callout-tip}\nhi\n:::'), code('#| export\n#| slow\n#| fig-alt: a\nx\tand_tab = 1')) == []
 
 @pytest.mark.parametrize('cell, words', [
-    (md('r\x0crac'), ['cell 2 (`r`)', 'U+000C']),
+    (md('r\x0crac'), ['cell 2 (`r␌rac`)', 'U+000C']),
     (md('a\tb'), ['cell 2', 'U+0009']),
     (code('#| colour: red\nx = 1'), ['cell 2 (`x = 1`)', '`#| colour: red`', 'fig-alt']),
     (code('print(1)', {'output_type': 'stream', 'name': 'stdout', 'text': 'a\rb'}), ['cell 2', 'U+000D', 'make outputs NB=nbs/x.ipynb']),
@@ -65,7 +65,7 @@ def edit(project:Path, nb:str, number:int, source:str):
     p.write_text(json.dumps(d))
 
 @pytest.mark.parametrize('number, source, words', [
-    (2, 'Welcome. A form-feed: \x0crac{1}{n}.', ['nbs/index.ipynb, cell 2 (`Welcome. A form-feed', 'U+000C', 'retype']),
+    (2, 'Welcome. A form-feed: \x0crac{1}{n}.', ['nbs/index.ipynb, cell 2 (`Welcome. A form-feed: ␌rac{1}{n}.`)', 'U+000C', 'retype']),
     (2, 'Broken math: $\\frac{1}{$ here.', ['nbs/index.ipynb, cell 2 (`Broken math', '\\frac{1}{', 'fix the TeX']),
     (3, "#| colour: red\nprint('home-output')", ["nbs/index.ipynb, cell 3 (`print('home-output')`)", '`#| colour: red`']),
 ])

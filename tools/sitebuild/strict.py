@@ -30,6 +30,10 @@ def control_chars(s:str, allowed:str='\n')->list[str]:
     "The control characters in `s` other than `allowed`, as `U+000C` names."
     return sorted({f'U+{ord(c):04X}' for c in _control.findall(s) if c not in allowed})
 
+def visible(s:str)->str:
+    "`s` with its control characters (newline aside) shown as Unicode control pictures: a form-feed is `␌`."
+    return re.sub(r'[\x00-\x09\x0b-\x1f]', lambda m: chr(0x2400 + ord(m[0])), s).replace('\x7f', '\u2421')
+
 def outputs_text(cell:dict)->list[tuple[str, str]]:
     "(mime or stream, text) of every text output of a code cell."
     res = []
@@ -71,7 +75,7 @@ def cell_problems(cell:dict, options:set[str])->list[str]:
 def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset())->list[str]:
     "Every problem of notebook `nb` (at `path`), each naming its cell; `make outputs NB=...` filled in."
     options = QUARTO_OPTIONS | NBDEV_DIRECTIVES | set(tst_flags)
-    return [f'{cell_ref(path, i, text(c.get("source")))}: {p}'.replace('NB=...', f'NB={path}')
+    return [f'{cell_ref(path, i, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
             for i, c in enumerate(nb.get('cells', []), 1) for p in cell_problems(c, options)]
 
 def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml')->list[str]:
