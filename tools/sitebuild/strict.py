@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from tools.cellref import cell_ref
-from .notebook import text
+from .notebook import _ansi, text   # colour codes in outputs: the build strips them
 
 # Quarto cell options the build renders (notebook.py), and nbdev's own directives (nbdev acts on them before the build)
 QUARTO_OPTIONS = {'echo', 'output', 'include', 'eval', 'error', 'code-fold', 'code-summary', 'fig-cap', 'fig-alt', 'classes'}
@@ -13,7 +13,6 @@ NBDEV_DIRECTIVES = {'default_exp', 'export', 'exporti', 'exports', 'hide', 'exec
 DIV_CLASSES = {'callout-note', 'callout-tip', 'callout-warning', 'callout-important', 'callout-caution'}
 
 _control = re.compile(r'[\x00-\x09\x0b-\x1f\x7f]')
-_ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')   # colour codes in outputs: the build strips them
 _directive = re.compile(r'^#\|\s*([\w-]+)')
 _div = re.compile(r'^:::+\s*\{([^}]*)\}', re.M)
 _shortcode = re.compile(r'\{\{<\s*(\w+)')
@@ -32,7 +31,7 @@ def control_chars(s:str, allowed:str='\n')->list[str]:
 
 def visible(s:str)->str:
     "`s` with its control characters (newline aside) shown as Unicode control pictures: a form-feed is `␌`."
-    return re.sub(r'[\x00-\x09\x0b-\x1f]', lambda m: chr(0x2400 + ord(m[0])), s).replace('\x7f', '\u2421')
+    return _control.sub(lambda m: chr(0x2400 + ord(m[0])) if m[0] != '\x7f' else '\u2421', s)
 
 def outputs_text(cell:dict)->list[tuple[str, str]]:
     "(mime or stream, text) of every text output of a code cell."
