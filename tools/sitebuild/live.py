@@ -162,7 +162,7 @@ def bundle(cells:dict[str, list[tuple[str, str]]])->dict[str, str]:
     `lessons_lib` modules import; a live cell that imports a module which cannot run in the browser is a `BuildError`
     naming the notebook and the cell."""
     roots = set(torch_free_modules())
-    for nb, refs in cells.items():
+    for refs in cells.values():
         for ref, code in refs:
             need = {m for m in imported(code, ref) if not is_stdlib(m)}
             if bad := module_closure(need)[1]:

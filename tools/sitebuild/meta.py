@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from xml.sax.saxutils import escape
 
 from . import BuildError
-from .config import Site, page_name
+from .config import Site
 from .notebook import to_markdown
 from .page import Rendered, esc, link_target, plain, render_page
 from .pandoc import to_gfm
@@ -61,7 +61,7 @@ def absolute_links(html:str, base_path:str)->str:
 def not_found_page(site:Site, titles:dict[str, str])->str:
     "404.html: the site's page with navigation and search, its links absolute so that they work at any depth."
     body = ('<p>There is no page at this address. It may have moved: search for it above, or pick a page from the '
-            f'list on the left.</p>\n<p><a href="index.html">Go to the home page</a></p>')
+            'list on the left.</p>\n<p><a href="index.html">Go to the home page</a></p>')
     page = Rendered('404.ipynb', 'Page not found', site.title, body, '')
     html = render_page(site, page, titles, {})
     html = re.sub(r'<div class="repo-actions">.*?</div>', '', html, flags=re.S)   # no notebook behind this page
