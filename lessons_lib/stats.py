@@ -173,20 +173,28 @@ def corr(x:Tensor|np.ndarray,      # first variable's values
     return _out(r.masked_fill(const, math.nan), x, dims, keepdim)
 
 # %% ../nbs/03_stats.ipynb #8c18efc5
+def _shift_fits(x:Tensor, n:int, s1:Tensor, s2:Tensor)->bool:
+    "Whether sums of `n` deviations from a shift lost at most a bit and stayed in range."
+    fi = torch.finfo(x.dtype)
+    lo, hi = n * fi.tiny / fi.eps, fi.max
+    pairs = zip(s1.reshape(-1).tolist(), s2.reshape(-1).tolist())  # one sync
+    return all(a*a <= b*n/2 and lo <= b <= hi for a, b in pairs)  # shift within a std
+
 class RunningStats:
-    "Streaming count, mean and variance over batches: each batch's moments, merged by Chan et al.'s formula."
-    def __init__(self, dim:int|tuple|None=None, # dimension(s) each batch reduces, e.g. (0,2,3) per channel
-                 keepdim:bool=False):           # keep the reduced dims with size 1 (to broadcast back)
+    "Streaming count, mean and variance over batches, merged by Chan et al.'s formula."
+    def __init__(self, dim:int|tuple|None=None, # dims each batch reduces, e.g. (0,2,3)
+                 keepdim:bool=False):           # keep reduced dims, of size 1
         store_attr()
-        self.count, self.dtype, self._parts = 0, None, []  # parts: batches' summaries not yet merged
+        self.count, self.dtype, self._parts = 0, None, []  # _parts: batches to merge
+        self._shift = self._buf = None  # the first batch's mean; scratch space
 
     @classmethod
-    def of(cls, count:float,               # total weight of the data summarised; 0 for none
-           mean:Tensor,                    # their mean(s)
-           m2:Tensor,                      # their sum(s) of squared deviations from the mean, $M_2$
-           dim:int|tuple|None=None,        # dimension(s) that later batches reduce
-           keepdim:bool=False,             # as for `RunningStats`
-           dtype:torch.dtype|None=None,    # dtype of the statistics; `mean`'s when None
+    def of(cls, count:float,            # total weight of the data summarised; 0 for none
+           mean:Tensor,                 # their mean(s)
+           m2:Tensor,                   # their sum(s) of squared deviations, $M_2$
+           dim:int|tuple|None=None,     # dimension(s) that later batches reduce
+           keepdim:bool=False,          # as for `RunningStats`
+           dtype:torch.dtype|None=None, # dtype of the statistics; `mean`'s when None
           )->RunningStats:
         "An accumulator that resumes from saved moments, such as a layer's buffers."
         rs = cls(dim, keepdim)
@@ -194,23 +202,37 @@ class RunningStats:
         return rs._add(count, mean, z, m2, dtype or mean.dtype)
 
     def update(self, batch:Tensor|np.ndarray)->RunningStats:
-        "Fold in a batch: its moments by the corrected two-pass method."
-        x = _floats(batch, 'RunningStats.update'); dims = _dims(x, self.dim)
-        n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], self.keepdim)
-        return self._add(n, m if self.keepdim else m.view(s1.shape), s1, s2, x.dtype)
+        "Fold in a batch: sums of deviations from the first batch's mean, or two passes."
+        x = _floats(batch, 'RunningStats.update')
+        dims, kd, k = _dims(x, self.dim), self.keepdim, self._shift
+        n = math.prod(x.shape[d] for d in dims)
+        kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
+        if (k is not None and k.shape == kshape and x.numel() <= BLOCK
+                and k.dtype == x.dtype and k.device == x.device):
+            if self._buf is None or self._buf.shape != x.shape:
+                self._buf = torch.empty_like(x)  # reused: fresh ones cost page faults
+            d = torch.sub(x, k, out=self._buf)
+            s1, s2 = d.sum(dims, keepdim=kd), d.square_().sum(dims, keepdim=kd)
+            if _shift_fits(x, n, s1, s2): return self._add(n, k, s1, s2, x.dtype)
+        n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], kd)
+        self._shift = m
+        return self._add(n, m, s1, s2, x.dtype)
 
     def merge(self, other:RunningStats)->RunningStats:
-        "Fold in another accumulator's statistics, as if its batches had been fed to this one."
+        "Fold in another accumulator's statistics, as if fed its batches."
         if not isinstance(other, RunningStats):
-            raise TypeError(f'RunningStats.merge: expected a RunningStats, got {type(other).__name__}')
+            raise TypeError(f'RunningStats.merge: expected a RunningStats, '
+                            f'got {type(other).__name__}')
         for part in other._parts: self._add(*part, other.dtype)
         return self
 
-    def _add(self, n:float, m:Tensor, s1:Tensor, s2:Tensor, dtype:torch.dtype)->RunningStats:
-        "Keep one batch's summary: count, rounded mean, sums of deviations from it and of their squares."
+    def _add(self, n:float, m:Tensor, s1:Tensor, s2:Tensor,
+             dtype:torch.dtype)->RunningStats:
+        "Keep a batch's count, shift, sums of deviations from it and of their squares."
+        if m.shape != s1.shape: m = m.view(s1.shape)
         if self._parts and m.shape != self._parts[0][1].shape:
-            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot join '
-                             f'those of shape {tuple(self._parts[0][1].shape)}')
+            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot '
+                             f'join those of shape {tuple(self._parts[0][1].shape)}')
         self.dtype = self.dtype or dtype
         if n: self._parts.append((n, m, s1, s2))
         self.count += n
@@ -218,8 +240,10 @@ class RunningStats:
         return self
 
     def _merged(self)->tuple[Tensor, Tensor]:
-        "Mean and $M_2$ of all the parts, in float64, merged at once: $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$."
-        if not self.count: raise ValueError('RunningStats: no data yet; call `update` first')
+        "Mean and $M_2$ of all the parts in float64, merged at once."
+        # $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$
+        if not self.count:
+            raise ValueError('RunningStats: no data yet; call `update` first')
         ns, ms, s1, s2 = zip(*self._parts)
         w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
         ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
@@ -238,10 +262,13 @@ class RunningStats:
     @property
     def mean(self)->Tensor: return self._merged()[0].to(self.dtype)
 
+    def _var64(self, correction:int)->Tensor:
+        return self._merged()[1].clamp_min(0) / max(0, self.count - correction)
+
     def var(self, correction:int=0)->Tensor:
         "Variance of all the data so far: $M_2/(n-\\text{correction})$."
-        return (self._merged()[1].clamp_min(0) / max(0, self.count - correction)).to(self.dtype)
+        return self._var64(correction).to(self.dtype)
 
     def std(self, correction:int=0)->Tensor:
         "Standard deviation of all the data so far, the root taken in float64."
-        return (self._merged()[1].clamp_min(0) / max(0, self.count - correction)).sqrt().to(self.dtype)
+        return self._var64(correction).sqrt().to(self.dtype)
