@@ -15,9 +15,12 @@ def _acc_dtype(x:Tensor)->torch.dtype:
     return torch.promote_types(x.dtype, torch.float32)
 
 def _check_logits(x, name:str='logits'):
-    if not isinstance(x, Tensor): raise TypeError(f'{name} must be a torch.Tensor, got {type(x).__name__}')
-    if not x.is_floating_point(): raise TypeError(f'{name} must be floating point, got {x.dtype}')
-    if x.numel() == 0: raise ValueError(f'{name} are empty (shape {tuple(x.shape)}): there is nothing to normalise')
+    if not isinstance(x, Tensor):
+        raise TypeError(f'{name} must be a torch.Tensor, got {type(x).__name__}')
+    if not x.is_floating_point():
+        raise TypeError(f'{name} must be floating point, got {x.dtype}')
+    if x.numel() == 0:
+        raise ValueError(f'{name} are empty (shape {tuple(x.shape)}): there is nothing to normalise')
 
 def _shift(x:Tensor, dim:int)->tuple[Tensor, Tensor, Tensor]:
     "The max `m` of `x` along `dim`, `z = x - m` and log(sum(exp(z))), all keeping `dim`; `x` is already in the dtype to compute in."
@@ -68,14 +71,16 @@ def nll(logp:Tensor,           # log-probabilities, classes in the last dimensio
     "Negative log-likelihood of class indices: minus the log-probability at each target."
     _check_logits(logp, 'input')
     if logp.ndim == 0: raise ValueError('input needs a class dimension, got a scalar')
-    if not isinstance(target, Tensor): raise TypeError(f'target must be a torch.Tensor of class indices, got {type(target).__name__}')
+    if not isinstance(target, Tensor):
+        raise TypeError(f'target must be a torch.Tensor of class indices, got {type(target).__name__}')
     if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
         raise TypeError(f'target must hold integer class indices, got dtype {target.dtype}')
     if target.shape != logp.shape[:-1]:
         raise ValueError(f'batch size mismatch: input of shape {tuple(logp.shape)} needs target of shape {tuple(logp.shape[:-1])}, '
                          f'got {tuple(target.shape)}')
     c, bad = logp.shape[-1], target[(target < 0) | (target >= logp.shape[-1])]
-    if bad.numel(): raise IndexError(f'target {bad[0].item()} is out of range: there are {c} classes, 0 to {c-1}')
+    if bad.numel():
+        raise IndexError(f'target {bad[0].item()} is out of range: there are {c} classes, 0 to {c-1}')
     return _reduce(-logp.gather(-1, target.long().unsqueeze(-1)).squeeze(-1), reduction)
 
 def cross_entropy(x:Tensor,             # logits, classes in the last dimension: (..., C)
@@ -97,7 +102,10 @@ def binary_cross_entropy(x:Tensor,             # logits, one per yes/no label
     _check_logits(x)
     if not isinstance(target, Tensor) or not target.is_floating_point():
         raise TypeError(f'target must be a floating-point tensor of probabilities, got {getattr(target, "dtype", type(target).__name__)}')
-    if target.shape != x.shape: raise ValueError(f'shape mismatch: logits {tuple(x.shape)} vs target {tuple(target.shape)}')
-    if ((target < 0) | (target > 1)).any(): raise ValueError('target must be probabilities in [0, 1]')
+    if target.shape != x.shape:
+        raise ValueError(f'shape mismatch: logits {tuple(x.shape)} vs target {tuple(target.shape)}')
+    if ((target < 0) | (target > 1)).any():
+        raise ValueError('target must be probabilities in [0, 1]')
     xf, y = x.to(_acc_dtype(x)), target.to(_acc_dtype(x))
-    return _reduce(_weighted(y, _softplus(-xf)) + _weighted(1 - y, _softplus(xf)), reduction).to(x.dtype)
+    return _reduce(_weighted(y, _softplus(-xf)) + _weighted(1 - y, _softplus(xf)),
+                   reduction).to(x.dtype)

@@ -81,7 +81,10 @@ class LayerNorm(ChannelAffine):
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf); self.eps = eps
 
-    def forward(self, x:Tensor)->Tensor: return self.affine(normalize(self.check(x), tuple(range(1, x.ndim)), self.eps))
+    def forward(self,
+                x:Tensor)->Tensor: return self.affine(normalize(self.check(x),
+                                                                tuple(range(1, x.ndim)),
+                                                                self.eps))
 
 # %% ../nbs/07_norms.ipynb #62be1346
 class InstanceNorm(ChannelAffine):
@@ -91,7 +94,8 @@ class InstanceNorm(ChannelAffine):
         super().__init__(nf); self.eps = eps
 
     def forward(self, x:Tensor)->Tensor:
-        if self.check(x).ndim < 3: raise ValueError(f'InstanceNorm needs positions to average over, got input of shape {tuple(x.shape)}')
+        if self.check(x).ndim < 3:
+            raise ValueError(f'InstanceNorm needs positions to average over, got input of shape {tuple(x.shape)}')
         return self.affine(normalize(x, tuple(range(2, x.ndim)), self.eps))
 
 # %% ../nbs/07_norms.ipynb #544c1ee0
@@ -100,7 +104,8 @@ class GroupNorm(ChannelAffine):
     def __init__(self, ng:int,       # number of groups
                  nf:int,             # number of channels, a multiple of `ng`
                  eps:float=1e-5):    # added to the variance before the square root
-        if ng < 1 or nf % ng: raise ValueError(f'{nf} channels cannot be split into {ng} equal groups')
+        if ng < 1 or nf % ng:
+            raise ValueError(f'{nf} channels cannot be split into {ng} equal groups')
         super().__init__(nf); self.ng, self.eps = ng, eps
 
     def forward(self, x:Tensor)->Tensor:

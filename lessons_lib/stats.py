@@ -16,32 +16,39 @@ __all__ = ['BLOCK', 'mean', 'var', 'std', 'mad', 'cov', 'corr', 'RunningStats']
 BLOCK = 1 << 16  # elements per block of the second pass: its temporaries stay in cache
 
 def _floats(x, fn:str)->Tensor:
-    "`x` as a non-empty float tensor for `fn`: integers and bool in float64, half precision in float32."
+    "`x` as a non-empty float tensor for `fn`: ints, bool in float64; halves in float32."
     if isinstance(x, np.ndarray): x = torch.as_tensor(x)
     if not isinstance(x, Tensor):
-        raise TypeError(f'{fn}: expected a torch.Tensor or numpy.ndarray, got {type(x).__name__}')
+        raise TypeError(f'{fn}: expected a torch.Tensor or numpy.ndarray, '
+                        f'got {type(x).__name__}')
     if x.is_complex(): raise TypeError(f'{fn}: complex dtype {x.dtype} is not supported')
-    if x.numel() == 0: raise ValueError(f'{fn}: empty tensor of shape {tuple(x.shape)} has no statistics')
+    if x.numel() == 0:
+        raise ValueError(f'{fn}: empty tensor of shape {tuple(x.shape)} '
+                         'has no statistics')
     if x.ndim == 0: x = x.reshape(1)
     if x.dtype in (torch.float32, torch.float64): return x
     if x.is_floating_point(): return x.float()
     if x.dtype == torch.int64 and x.abs().amax() > 2**53:
-        raise ValueError(f'{fn}: integers beyond 2**53 are not exact in float64; convert them yourself')
+        raise ValueError(f'{fn}: integers beyond 2**53 are not exact in float64; '
+                         'convert them yourself')
     return x.double()
 
 def _dims(x:Tensor, dim)->tuple[int,...]:
-    "`dim` (an int, a tuple, or None for all) as non-negative dims; out of range raises torch's `IndexError`."
+    "`dim` (int, tuple, None for all) as dims >= 0; out of range: torch's `IndexError`."
     ds = range(x.ndim) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
-    if not ds: raise ValueError('dim=() names no dimension to reduce; pass dim=None to reduce them all')
+    if not ds:
+        raise ValueError('dim=() names no dimension to reduce; '
+                         'pass dim=None to reduce them all')
     for d in ds: x.size(d)
     return tuple(d % x.ndim for d in ds)
 
-def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]],
+def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...],
+             pairs:list[tuple[int,int]],
              keepdim:bool=True, rs:list[Tensor]|None=None):
-    "Sums over `dims` of the deviations `(x-m)*r` and of their `pairs` of products, by blocks."
+    "Sums over `dims` of deviations `(x-m)*r` and of their `pairs` of products, blocked."
     dev = lambda cs: [c - m for c, m in zip(cs, ms, strict=True)] if rs is None else \
                      [(c.double() - m) * r for c, m, r in zip(cs, ms, rs, strict=True)]
-    k = max(dims, key=lambda d: xs[0].shape[d])                   # split the longest reduced dim
+    k = max(dims, key=lambda d: xs[0].shape[d])  # split the longest reduced dim
     step = max(1, BLOCK * xs[0].shape[k] // xs[0].numel())
     if step >= xs[0].shape[k]:                                    # one block
         ds = dev(xs)
@@ -51,41 +58,47 @@ def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...], pairs:list[t
     for cs in zip(*(x.split(step, k) for x in xs), strict=True):
         ds = dev(cs)
         for o, d in zip(s1, ds, strict=True): o.append(d.sum(dims, keepdim=True))
-        for o, (i, j) in zip(sp, pairs, strict=True): o.append((ds[i] * ds[j]).sum(dims, keepdim=True))
+        for o, (i, j) in zip(sp, pairs, strict=True):
+            o.append((ds[i] * ds[j]).sum(dims, keepdim=True))
     tot = lambda o: torch.cat(o, k).double().sum(k, keepdim=True)
     fin = lambda o: tot(o) if keepdim else tot(o).squeeze(dims)
     return [fin(o) for o in s1], [fin(o) for o in sp]
 
 def _fits(x:Tensor, n:int, sq:list[Tensor])->bool:
-    "Whether the sums of squares `sq` of `n` values were computed without overflow or underflow."
+    "Whether the sums of squares `sq` of `n` values escaped overflow and underflow."
     fi = torch.finfo(x.dtype)
     v = torch.cat([o.flatten() for o in sq]) if len(sq) > 1 else sq[0]
     lo, hi = (v.item(),)*2 if v.numel() == 1 else (o.item() for o in v.aminmax())
     return n * fi.tiny / fi.eps <= lo and hi <= fi.max
 
-def _raw_sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]], keepdim:bool=True):
-    "Count, rounded means (keepdim), and sums of deviations from them and of their products."
+def _raw_sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]],
+              keepdim:bool=True):
+    "Count, rounded means (keepdim), sums of deviations from them and of their products."
     n = math.prod(xs[0].shape[d] for d in dims)
     ms = [x.mean(dims, keepdim=True) for x in xs]
     s1, sp = _centred(xs, ms, dims, pairs, keepdim)
     if not _fits(xs[0], n, [sp[p] for p, (i, j) in enumerate(pairs) if i == j]):
-        ms = [m.double() for m in ms]                            # squares left the float range: again
-        amax = [(x.double() - m).abs().amax(dims, keepdim=True) for x, m in zip(xs, ms, strict=True)]
-        rs = [torch.ldexp(torch.ones_like(a), -torch.frexp(a).exponent) for a in amax]  # 2^-k ≈ 1/amax
+        ms = [m.double() for m in ms]               # squares left the float range: again
+        amax = [(x.double() - m).abs().amax(dims, keepdim=True)
+                for x, m in zip(xs, ms, strict=True)]
+        rs = [torch.ldexp(torch.ones_like(a), -torch.frexp(a).exponent)  # 2^-k ≈ 1/amax
+              for a in amax]
         s1, sp = _centred(xs, ms, dims, pairs, keepdim, rs)
         rs = rs if keepdim else [r.squeeze(dims) for r in rs]
         s1 = [s / r for s, r in zip(s1, rs, strict=True)]
         sp = [s / (rs[i] * rs[j]) for s, (i, j) in zip(sp, pairs, strict=True)]
     return n, ms, s1, sp
 
-def _moments(n, ms:list[Tensor], s1:list[Tensor], sp:list[Tensor], pairs:list[tuple[int,int]]):
-    "Means and centred sums of products (float64) from `_raw_sums`: the rounding of each mean removed."
+def _moments(n, ms:list[Tensor], s1:list[Tensor], sp:list[Tensor],
+             pairs:list[tuple[int,int]]):
+    "Means, centred sums of products (float64) from `_raw_sums`: means' rounding removed."
     s1 = [s.double() for s in s1]
     means = [m.double() + s/n for m, s in zip(ms, s1, strict=True)]
-    return means, [s.double() - s1[i]*s1[j]/n for s, (i, j) in zip(sp, pairs, strict=True)]
+    return means, [s.double() - s1[i]*s1[j]/n
+                   for s, (i, j) in zip(sp, pairs, strict=True)]
 
 def _sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]]):
-    "Count, means and centred sums of products of `xs` over `dims` (keepdim, float64): corrected two-pass."
+    "Count, means, centred sums of products of `xs` over `dims` (keepdim, float64)."
     n, ms, s1, sp = _raw_sums(xs, dims, pairs)
     return n, *_moments(n, ms, s1, sp, pairs)
 
@@ -109,10 +122,10 @@ def _var64(x:Tensor, dim, correction:int)->tuple[Tensor, tuple[int,...]]:
 
 def var(x:Tensor|np.ndarray,      # values
         dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
-        correction:int=0,         # divide by n - correction: 0 population (the lesson's), 1 sample
+        correction:int=0,         # divide by n - correction: 0 population, 1 sample
         keepdim:bool=False,       # keep reduced dimensions with size 1
        )->Tensor:                 # E[(X-E[X])²] · n/(n-correction)
-    "Variance over `dim` by the corrected two-pass method: accurate where E[X²]-E[X]² cancels."
+    "Variance over `dim`, corrected two-pass: accurate where E[X²]-E[X]² cancels."
     x = _floats(x, 'var')
     v, dims = _var64(x, dim, correction)
     return _out(v, x, dims, keepdim)
@@ -122,7 +135,7 @@ def std(x:Tensor|np.ndarray,      # values
         correction:int=0,         # divide by n - correction: 0 population, 1 sample
         keepdim:bool=False,       # keep reduced dimensions with size 1
        )->Tensor:                 # √var
-    "Standard deviation over `dim`: the square root of the variance, taken before rounding to `x`'s dtype."
+    "Standard deviation over `dim`: the variance's root, before rounding to `x.dtype`."
     x = _floats(x, 'std')
     v, dims = _var64(x, dim, correction)
     return _out(v.sqrt(), x, dims, keepdim)
@@ -141,7 +154,8 @@ def _pair(x, y, fn:str)->tuple[Tensor,Tensor]:
     "`x` and `y` as floating tensors of one shape and one dtype, for `fn`."
     x, y = _floats(x, fn), _floats(y, fn)
     if x.shape != y.shape:
-        raise ValueError(f'{fn}: x and y must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}')
+        raise ValueError(f'{fn}: x and y must have the same shape, '
+                         f'got {tuple(x.shape)} and {tuple(y.shape)}')
     dt = torch.promote_types(x.dtype, y.dtype)
     return x.to(dt), y.to(dt)
 
@@ -160,14 +174,15 @@ def corr(x:Tensor|np.ndarray,      # first variable's values
          y:Tensor|np.ndarray,      # second variable's values, same shape as `x`
          dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
          keepdim:bool=False,       # keep reduced dimensions with size 1
-        )->Tensor:                 # cov(X,Y)/(σ_X σ_Y) in [-1, 1]; NaN, with a warning, if X or Y is constant
+        )->Tensor:                 # cov(X,Y)/(σ_X σ_Y) in [-1, 1]; NaN if constant
     "Pearson correlation of `x` and `y` over `dim`."
     x, y = _pair(x, y, 'corr'); dims = _dims(x, dim)
     _, _, (cxx, cyy, cxy) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
     flat = lambda o: o.amin(dims, keepdim=True) == o.amax(dims, keepdim=True)
     const = flat(x) | flat(y)
     if const.any():
-        msg = f'corr: zero variance in {int(const.sum())} of {const.numel()} slices; their correlation is NaN'
+        msg = (f'corr: zero variance in {int(const.sum())} of {const.numel()} slices; '
+               'their correlation is NaN')
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
     r = (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1, 1)
     return _out(r.masked_fill(const, math.nan), x, dims, keepdim)
