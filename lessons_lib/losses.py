@@ -11,7 +11,7 @@ from torch import Tensor
 
 # %% ../nbs/04_softmax.ipynb #7feefa95
 def _acc_dtype(x:Tensor)->torch.dtype:
-    "The dtype to compute in: half precision is promoted to float32, float32 and float64 stay as they are."
+    "The dtype to compute in: half precision becomes float32; float32, float64 stay."
     return torch.promote_types(x.dtype, torch.float32)
 
 def _check_logits(x, name:str='logits'):
@@ -20,12 +20,13 @@ def _check_logits(x, name:str='logits'):
     if not x.is_floating_point():
         raise TypeError(f'{name} must be floating point, got {x.dtype}')
     if x.numel() == 0:
-        raise ValueError(f'{name} are empty (shape {tuple(x.shape)}): there is nothing to normalise')
+        raise ValueError(f'{name} are empty (shape {tuple(x.shape)}): '
+                         'there is nothing to normalise')
 
 def _shift(x:Tensor, dim:int)->tuple[Tensor, Tensor, Tensor]:
-    "The max `m` of `x` along `dim`, `z = x - m` and log(sum(exp(z))), all keeping `dim`; `x` is already in the dtype to compute in."
+    "Max `m` of `x` (compute dtype) on `dim`, `z = x-m`, log(sum(exp(z))), keeping `dim`."
     m = x.amax(dim, keepdim=True)
-    m = torch.where(m.isfinite(), m, 0.)  # a row of -inf (or a +inf) would otherwise give inf - inf = nan
+    m = torch.where(m.isfinite(), m, 0.)  # else -inf rows (or +inf) give inf-inf = nan
     z = x - m
     return m, z, z.exp().sum(dim, keepdim=True).log()
 
@@ -34,7 +35,7 @@ def logsumexp(x:Tensor,           # logits
               dim:int=-1,         # dimension to reduce
               keepdim:bool=False, # keep `dim` with size 1
              )->Tensor:           # $\log\sum_j e^{x_j}$ along `dim`, in the dtype of `x`
-    "Log of the sum of exponentials, computed without overflow by factoring out the maximum."
+    "Log of the sum of exponentials, without overflow: the maximum factored out."
     _check_logits(x)
     m, _, lse = _shift(x.to(_acc_dtype(x)), dim)
     res = m + lse
@@ -52,7 +53,7 @@ def log_softmax(x:Tensor,   # logits
 def softmax(x:Tensor,   # logits
             dim:int=-1, # the class dimension
            )->Tensor:   # $e^{x_i} / \sum_j e^{x_j}$, in the dtype of `x`
-    "Probabilities that sum to 1 along `dim`, computed as the exponential of `log_softmax`."
+    "Probabilities that sum to 1 along `dim`: the exponential of `log_softmax`."
     _check_logits(x)
     _, z, lse = _shift(x.to(_acc_dtype(x)), dim)
     return (z - lse).exp().to(x.dtype)
@@ -64,7 +65,7 @@ def _reduce(losses:Tensor, reduction:str)->Tensor:
     if reduction == 'none': return losses
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
-def nll(logp:Tensor,           # log-probabilities, classes in the last dimension: (..., C)
+def nll(logp:Tensor,           # log-probabilities, classes in the last dim: (..., C)
         target:Tensor,         # integer class indices: (...)
         reduction:str='mean',  # 'mean', 'sum' or 'none' (one loss per item)
        )->Tensor:              # $-\log p_{\text{target}}$, reduced
@@ -72,38 +73,46 @@ def nll(logp:Tensor,           # log-probabilities, classes in the last dimensio
     _check_logits(logp, 'input')
     if logp.ndim == 0: raise ValueError('input needs a class dimension, got a scalar')
     if not isinstance(target, Tensor):
-        raise TypeError(f'target must be a torch.Tensor of class indices, got {type(target).__name__}')
+        raise TypeError('target must be a torch.Tensor of class indices, '
+                        f'got {type(target).__name__}')
     if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
-        raise TypeError(f'target must hold integer class indices, got dtype {target.dtype}')
+        raise TypeError('target must hold integer class indices, '
+                        f'got dtype {target.dtype}')
     if target.shape != logp.shape[:-1]:
-        raise ValueError(f'batch size mismatch: input of shape {tuple(logp.shape)} needs target of shape {tuple(logp.shape[:-1])}, '
+        raise ValueError(f'batch size mismatch: input of shape {tuple(logp.shape)} '
+                         f'needs target of shape {tuple(logp.shape[:-1])}, '
                          f'got {tuple(target.shape)}')
     c, bad = logp.shape[-1], target[(target < 0) | (target >= logp.shape[-1])]
     if bad.numel():
-        raise IndexError(f'target {bad[0].item()} is out of range: there are {c} classes, 0 to {c-1}')
+        raise IndexError(f'target {bad[0].item()} is out of range: '
+                         f'there are {c} classes, 0 to {c-1}')
     return _reduce(-logp.gather(-1, target.long().unsqueeze(-1)).squeeze(-1), reduction)
 
 def cross_entropy(x:Tensor,             # logits, classes in the last dimension: (..., C)
                   target:Tensor,        # integer class indices: (...)
                   reduction:str='mean', # 'mean', 'sum' or 'none'
-                 )->Tensor:             # $-\log \operatorname{softmax}(x)_{\text{target}}$, reduced
+                 )->Tensor:             # $-\log\operatorname{softmax}(x)_{\text{target}}$
     "Categorical cross-entropy of logits against class indices: `nll` of `log_softmax`."
     return nll(log_softmax(x), target, reduction)
 
 # %% ../nbs/04_softmax.ipynb #51939d7b
 def _softplus(x:Tensor)->Tensor: return x.clamp_min(0) + (-x.abs()).exp().log1p()
-def _weighted(w:Tensor, v:Tensor)->Tensor: return torch.where(w == 0, 0., w * v)  # 0 * inf counts as 0
+def _weighted(w:Tensor, v:Tensor)->Tensor:
+    return torch.where(w == 0, 0., w * v)  # 0 * inf counts as 0
 
 def binary_cross_entropy(x:Tensor,             # logits, one per yes/no label
-                         target:Tensor,        # probabilities of "yes" in [0, 1], same shape as `x`
+                         target:Tensor,        # probabilities of "yes", shaped as `x`
                          reduction:str='mean', # 'mean', 'sum' or 'none'
-                        )->Tensor:             # $y\,\operatorname{softplus}(-x) + (1-y)\operatorname{softplus}(x)$, reduced
+                        )->Tensor:             # $y\,s(-x) + (1-y)\,s(x)$, $s$ = softplus
     "Binary cross-entropy of logits against yes/no targets, stable for any logit."
     _check_logits(x)
     if not isinstance(target, Tensor) or not target.is_floating_point():
-        raise TypeError(f'target must be a floating-point tensor of probabilities, got {getattr(target, "dtype", type(target).__name__)}')
+        got = getattr(target, "dtype", type(target).__name__)
+        raise TypeError(f'target must be a floating-point tensor of probabilities, '
+                        f'got {got}')
     if target.shape != x.shape:
-        raise ValueError(f'shape mismatch: logits {tuple(x.shape)} vs target {tuple(target.shape)}')
+        raise ValueError(f'shape mismatch: logits {tuple(x.shape)} '
+                         f'vs target {tuple(target.shape)}')
     if ((target < 0) | (target > 1)).any():
         raise ValueError('target must be probabilities in [0, 1]')
     xf, y = x.to(_acc_dtype(x)), target.to(_acc_dtype(x))
