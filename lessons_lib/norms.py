@@ -16,28 +16,30 @@ __all__ = ['normalize', 'ChannelAffine', 'per_channel', 'BatchNorm', 'LayerNorm'
 # %% ../nbs/07_norms.ipynb #13ef2e20
 def normalize(x:Tensor,       # activations
               dims:tuple,     # dimensions that share one mean and variance
-              eps:float=1e-5, # added to the variance, so that a constant input does not divide by zero
+              eps:float=1e-5, # added to the variance: no division by 0
              )->Tensor:       # `x` with mean 0 and variance 1 over `dims`
-    "$(x-\\mu)/\\sqrt{\\sigma^2+\\epsilon}$ with the population mean and variance over `dims`."
+    "$(x-\\mu)/\\sqrt{\\sigma^2+\\epsilon}$, population mean and variance over `dims`."
     m = x.mean(dims, keepdim=True)
     v = x.var(dims, correction=0, keepdim=True)
     return (x-m) / (v+eps).sqrt()
 
 # %% ../nbs/07_norms.ipynb #e297024c
 class ChannelAffine(nn.Module):
-    "Base of the normalisation layers: per-channel learnable scale `mults` ($\\gamma$) and shift `adds` ($\\beta$)."
+    "Base of the norm layers: per-channel scale `mults` $\\gamma$, shift `adds` $\\beta$."
     def __init__(self, nf:int): # number of channels
         super().__init__()
-        self.mults, self.adds = nn.Parameter(torch.ones(nf)), nn.Parameter(torch.zeros(nf))
+        self.mults = nn.Parameter(torch.ones(nf))
+        self.adds = nn.Parameter(torch.zeros(nf))
 
     def check(self, x:Tensor)->Tensor:
-        "`x`, after checking it is (batch, channels, ...) with the channels this layer was built for."
+        "`x`, after checking it is (batch, channels, ...) with this layer's channels."
         if x.ndim < 2 or x.shape[1] != len(self.mults):
-            raise ValueError(f'{type(self).__name__} expected input of shape (batch, {len(self.mults)}, ...), got {tuple(x.shape)}')
+            raise ValueError(f'{type(self).__name__} expected input of shape '
+                             f'(batch, {len(self.mults)}, ...), got {tuple(x.shape)}')
         return x
 
     def affine(self, x:Tensor)->Tensor:
-        "$\\gamma x + \\beta$, one $\\gamma$ and $\\beta$ per channel (dimension 1 of `x`)."
+        "$\\gamma x + \\beta$, one $\\gamma$ and $\\beta$ per channel (dim 1 of `x`)."
         return x*per_channel(self.mults, x) + per_channel(self.adds, x)
 
 def per_channel(t:Tensor, # one value per channel
@@ -48,9 +50,9 @@ def per_channel(t:Tensor, # one value per channel
 
 # %% ../nbs/07_norms.ipynb #f46ad727
 class BatchNorm(ChannelAffine):
-    "Batch normalisation: batch statistics in training, running statistics (kept with `lerp`) in eval mode."
+    "Batch normalisation: batch statistics in training, running ones (`lerp`) in eval."
     def __init__(self, nf:int,       # number of channels
-                 mom:float=0.1,      # weight of the newest batch in the running statistics
+                 mom:float=0.1,      # weight of the newest batch in the running stats
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf)
         store_attr('mom,eps')
@@ -58,7 +60,7 @@ class BatchNorm(ChannelAffine):
         self.register_buffer('vars', torch.ones(nf))
 
     def update_stats(self, x:Tensor)->tuple[Tensor, Tensor]:
-        "Mean and population variance of the batch per channel; moves the running statistics towards them."
+        "Batch mean and population variance per channel; running stats move towards them."
         dims, n = (0, *range(2, x.ndim)), x.numel() // x.shape[1]
         if n < 2:
             raise ValueError(f'BatchNorm needs more than one value per channel to train, '
@@ -70,37 +72,38 @@ class BatchNorm(ChannelAffine):
         return m, v
 
     def forward(self, x:Tensor)->Tensor:
-        xf = self.check(x).to(torch.promote_types(x.dtype, self.means.dtype))  # half: float32 inside
+        # half precision: float32 inside
+        xf = self.check(x).to(torch.promote_types(x.dtype, self.means.dtype))
         m, v = self.update_stats(xf) if self.training else (self.means, self.vars)
-        return self.affine((xf-per_channel(m, xf)) / (per_channel(v, xf)+self.eps).sqrt()).to(x.dtype)
+        xn = (xf - per_channel(m, xf)) / (per_channel(v, xf) + self.eps).sqrt()
+        return self.affine(xn).to(x.dtype)
 
 # %% ../nbs/07_norms.ipynb #88615699
 class LayerNorm(ChannelAffine):
-    "Layer normalisation: one mean and variance per sample, over all its channels and positions."
+    "Layer normalisation: one mean and variance per sample, over channels and positions."
     def __init__(self, nf:int,       # number of channels
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf); self.eps = eps
 
-    def forward(self,
-                x:Tensor)->Tensor: return self.affine(normalize(self.check(x),
-                                                                tuple(range(1, x.ndim)),
-                                                                self.eps))
+    def forward(self, x:Tensor)->Tensor:
+        return self.affine(normalize(self.check(x), tuple(range(1, x.ndim)), self.eps))
 
 # %% ../nbs/07_norms.ipynb #62be1346
 class InstanceNorm(ChannelAffine):
-    "Instance normalisation: one mean and variance per sample and channel, over its positions."
+    "Instance normalisation: one mean and variance per sample and channel."
     def __init__(self, nf:int,       # number of channels
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf); self.eps = eps
 
     def forward(self, x:Tensor)->Tensor:
         if self.check(x).ndim < 3:
-            raise ValueError(f'InstanceNorm needs positions to average over, got input of shape {tuple(x.shape)}')
+            raise ValueError('InstanceNorm needs positions to average over, '
+                             f'got input of shape {tuple(x.shape)}')
         return self.affine(normalize(x, tuple(range(2, x.ndim)), self.eps))
 
 # %% ../nbs/07_norms.ipynb #544c1ee0
 class GroupNorm(ChannelAffine):
-    "Group normalisation: one mean and variance per sample and group of `nf//ng` consecutive channels."
+    "Group normalisation: one mean and variance per sample and group of channels."
     def __init__(self, ng:int,       # number of groups
                  nf:int,             # number of channels, a multiple of `ng`
                  eps:float=1e-5):    # added to the variance before the square root
@@ -114,18 +117,18 @@ class GroupNorm(ChannelAffine):
 
 # %% ../nbs/07_norms.ipynb #66116611
 class FadingStats(RunningStats):
-    "`RunningStats` whose past can fade: `fade(keep)` weighs everything seen so far `keep` times as much."
+    "`RunningStats` whose past can fade: `fade(keep)` weighs the past `keep` times."
     def fade(self, keep:float)->FadingStats:
-        "A copy whose data weigh `keep` times as much: count and $M_2$ scaled, the mean unchanged."
+        "A copy whose data weigh `keep` times as much: count, $M_2$ scaled; same mean."
         if not self.count: return self
         n, m, m2 = self.moments
         return self.of(n*keep, m, m2*keep, self.dim, self.keepdim, self.dtype)
 
 # %% ../nbs/07_norms.ipynb #271e8369
 class RunningBatchNorm(ChannelAffine):
-    "Batch norm that normalises with running statistics in training too, kept by a fading `RunningStats`."
+    "Batch norm with running statistics in training too, kept by a fading `RunningStats`."
     def __init__(self, nf:int,       # number of channels
-                 mom:float=0.1,      # momentum per batch of one sample; a batch of $b$ uses $1-(1-m)^b$
+                 mom:float=0.1,      # per sample; a batch of $b$ uses $1-(1-m)^b$
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf)
         store_attr('mom,eps')
@@ -134,7 +137,7 @@ class RunningBatchNorm(ChannelAffine):
         self.register_buffer('m2', torch.zeros(nf))
 
     def update_stats(self, x:Tensor)->tuple[Tensor, Tensor]:
-        "Fade the running statistics, fold in the batch; the means and variances to use (with gradient)."
+        "Fade the running stats, fold in the batch; means, variances to use (with grad)."
         dims, mb = (0, *range(2, x.ndim)), 1 - (1-self.mom)**len(x)
         old = FadingStats.of(self.count.item(), self.means, self.m2, dims).fade(1-mb)
         n, m, m2 = old.merge(FadingStats(dims).update(x).fade(mb)).moments
@@ -144,6 +147,7 @@ class RunningBatchNorm(ChannelAffine):
     def forward(self, x:Tensor)->Tensor:
         x = self.check(x)
         if self.training: m, v = self.update_stats(x)
-        elif not self.count: raise RuntimeError('RunningBatchNorm has no statistics yet: train it first')
+        elif not self.count:
+            raise RuntimeError('RunningBatchNorm has no statistics yet: train it first')
         else: m, v = self.means, self.m2/self.count
         return self.affine((x-per_channel(m, x)) / (per_channel(v, x)+self.eps).sqrt())
