@@ -122,6 +122,19 @@ def test_running_stats_merge_equals_one_shot(xd, parts, data):
         check(rs.var(), var(x, dim), var(x, dim), floor_n * eps * (delta2 + v))
 
 @SET
+@given(st.floats(-1e6, 1e6), st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=5),
+       st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_running_stats_drifting_batches(first, offsets, n0, seed):
+    "A small first batch far from the rest: its mean, the shift of later batches, is a bad one."
+    g = torch.Generator().manual_seed(seed)
+    xs = [torch.randn(n0, generator=g) + first] + [torch.randn(500, generator=g) + o for o in offsets]
+    rs = RunningStats()
+    for x in xs: rs.update(x)
+    a = torch.cat(xs).double().numpy()
+    np.testing.assert_allclose(rs.var().item(), a.var(), rtol=1e-5)
+    np.testing.assert_allclose(rs.mean.item(), a.mean(), rtol=1e-5, atol=1e-5 * np.abs(a).max())
+
+@SET
 @given(st.sampled_from([torch.float32, torch.float64]), st.integers(-30, 30),
        hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(-1, 1)),
        hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(-1, 1)))
