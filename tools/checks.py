@@ -23,12 +23,12 @@ def run(*cmd, cwd:Path=ROOT, env:dict|None=None)->tuple[int,str]:
     p = subprocess.run([str(c) for c in cmd], cwd=cwd, text=True, capture_output=True, env={**os.environ, **(env or {})})
     return p.returncode, (p.stdout + p.stderr).rstrip()
 
-def project_copy(dest:Path)->Path:
-    "The project's files as they are now, committed or not (what git tracks or would track), copied into `dest`."
-    out = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT,
+def project_copy(root:Path, dest:Path)->Path:
+    "The files of the project at `root` as they are now, committed or not (what git tracks or would), copied into `dest`."
+    out = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=root,
                          capture_output=True, check=True).stdout.decode()
     for rel in filter(None, sorted(set(out.split('\0')))):
-        src = ROOT/rel
+        src = root/rel
         if src.is_file():   # a tracked file deleted in the working tree is not copied
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest/rel)
@@ -38,6 +38,11 @@ def digest(root:Path)->dict[str,str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in root.rglob('*') if p.is_file() and not {'_proc', '__pycache__', '.quarto'} & set(p.parts)}
 
+def tracked(root:Path, paths:list[str])->list[str]:
+    "The `paths` that git would track in the project at `root` (generated caches such as nbs/nbdev.yml are ignored)."
+    p = subprocess.run(['git', 'check-ignore', '--no-index', '--stdin'], cwd=root, input='\n'.join(paths), capture_output=True, text=True)
+    return [f for f in paths if f not in set(p.stdout.splitlines())]
+
 # Each generator of committed files, as a contributor runs it, and how the copy runs it.
 GENERATORS = [
     ('nbdev_clean', [BIN/'nbdev_clean']),
@@ -45,20 +50,20 @@ GENERATORS = [
     ('python -m tools.sitebuild readme', [sys.executable, '-m', 'tools.sitebuild', 'readme']),
 ]
 
-def hygiene()->tuple[int,int,str]:
-    "Each generator run on a copy of the project must change no file: what it would write is committed already."
+def hygiene(root:Path=ROOT, generators:list=GENERATORS)->tuple[int,int,str]:
+    "Each of `generators`, run on a copy of the project at `root`, must change no file: what it writes is there already."
     log, failed = [], 0
     with tempfile.TemporaryDirectory(prefix='checks-copy-') as tmp:
-        copy = project_copy(Path(tmp))
-        for name, cmd in GENERATORS:
+        copy = project_copy(root, Path(tmp))
+        for name, cmd in generators:
             before = digest(copy)
             rc, out = run(*cmd, cwd=copy)
             after = digest(copy)
-            changed = sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f))
+            changed = tracked(root, sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f)))
             if rc: log.append(f'`{name}` failed:\n{out}')
             if changed: log.append(f'{", ".join(changed)}: not what `{name}` makes of the notebooks: run `{name}` and commit the result')
             failed += bool(rc or changed)
-    return len(GENERATORS), failed, '\n'.join(log)
+    return len(generators), failed, '\n'.join(log)
 
 def single(*cmd)->tuple[int,int,str]:
     rc, out = run(*cmd)
