@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.notebooks import notebooks
+
 from . import BuildError
 from .config import Site, load_site
 from .live import install_live, notebook_live_cells
@@ -15,8 +17,7 @@ from .pandoc import pandoc_version, to_html
 HERE = Path(__file__).parent
 CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
 
-def source_notebooks(site:Site)->list[Path]:
-    return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
+def source_notebooks(site:Site)->list[Path]: return notebooks(site.nbs)
 
 def check_notebook(path:Path)->dict:
     "The notebook at `path`, read; a malformed file or a stored error (without `#| error: true`) is a `BuildError`."

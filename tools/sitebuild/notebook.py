@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from .config import page_name
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
