@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 
-.PHONY: help install export site serve test bench outputs clean
+.PHONY: help install hooks export site serve test bench outputs clean
 help:
 	@echo "make site    build the website into _docs/ (Quarto when installed, else the offline build)"
 	@echo "make serve   preview the built site on http://127.0.0.1:8000"
@@ -25,7 +25,18 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(STAMP) $(NPM_STAMP)
+install: $(STAMP) $(NPM_STAMP) hooks
+
+# nbdev's merge driver for notebooks (as nbdev_install_hooks defines it, `.gitattributes` assigns it to *.ipynb),
+# called by its path in this checkout's venv, so merges work without an activated venv. A linked worktree shares
+# its repository's configuration: there the main checkout's `make install` sets it.
+hooks:
+	@if [ "$$(git rev-parse --git-dir)" != "$$(git rev-parse --git-common-dir)" ]; then \
+		echo "make hooks: a linked git worktree; the merge driver is set by the main checkout's make install"; \
+	else \
+		git config --local merge.nbdev-merge.name "resolve conflicts with nbdev_fix" && \
+		git config --local merge.nbdev-merge.driver "$(abspath $(BIN))/nbdev_merge %O %A %B %P"; \
+	fi
 
 export: install
 	$(BIN)/nbdev_export
