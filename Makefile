@@ -10,7 +10,7 @@ NPM_STAMP := node_modules/.installed-stamp
 help:
 	@echo "make site    build the website into _docs/ (Quarto when installed, else the offline build)"
 	@echo "make serve   preview the built site on http://127.0.0.1:8000"
-	@echo "make test    every check: nbdev hygiene, nbdev_test, stored outputs, pytest (site and browser)"
+	@echo "make test    every check, changing nothing: generated files, ruff, site build, nbdev_test + stored outputs, pytest"
 	@echo "make bench   benchmarks, printed as ratios"
 	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
 
