@@ -7,7 +7,8 @@ Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_ex
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
 reader's `_docs/` stays as it is) and handed to pytest in `SITE_UNDER_TEST` (see `tools/sitetest.py`).
 Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
-each) and the rest (hygiene, ruff, the site build); pytest runs when both are done.
+each, two workers), then the library's and the build's tests; and the generated files, ruff, the site build, then the
+browser and live tests of that site (one Chromium, one Pyodide start in Node).
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
@@ -80,9 +81,10 @@ def site_step(site:Path)->tuple[int,int,str]:
     "The offline build into `site` (not `_docs/`), as `make site` builds it."
     return single(sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', site)
 
-def pytest_step(site:Path)->tuple[int,int,str]:
-    "pytest over tests/, checking the site built by the step before (a failed build fails the site tests)."
-    rc, out = run(sys.executable, '-m', 'pytest', 'tests', '-q', '-rs', '-p', 'no:cacheprovider', env={SITE_ENV: str(site)})
+def pytest_step(site:Path, *folders:str)->tuple[int,int,str]:
+    "pytest over `folders` of tests/, checking the site built by the site step (a failed build fails the site tests)."
+    rc, out = run(sys.executable, '-m', 'pytest', *(f'tests/{f}' for f in folders), '-q', '-rs', '-p', 'no:cacheprovider',
+                  '--durations=5', env={SITE_ENV: str(site)})
     last = out.splitlines()[-1] if out else ''
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
     failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
@@ -107,14 +109,21 @@ def main()->int:
     tally, t0 = Tally(), time.time()
     with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
         site = Path(tmp)/'site'
-        def rest():
-            tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
-            tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
-            tally.step('site builds', site_step, site)
+        built = threading.Event()
+        def notebooks_lane():
+            tally.step('nbdev_test and stored outputs', notebooks_step)
+            tally.step('pytest tests/library', pytest_step, site, 'library')
+            built.wait()   # tests/sitebuild checks the built site too
+            tally.step('pytest tests/sitebuild', pytest_step, site, 'sitebuild')
+        def site_lane():
+            try:
+                tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
+                tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
+                tally.step('site builds', site_step, site)
+            finally: built.set()
+            tally.step('pytest tests/browser tests/live', pytest_step, site, 'browser', 'live')
         with ThreadPoolExecutor(2) as ex:
-            lanes = [ex.submit(tally.step, 'nbdev_test and stored outputs', notebooks_step), ex.submit(rest)]
-            for lane in lanes: lane.result()
-        tally.step('pytest tests/', pytest_step, site)
+            for lane in [ex.submit(notebooks_lane), ex.submit(site_lane)]: lane.result()
     print(f'\nmake test took {time.time()-t0:.0f} s\n{tally.passed} passed, {tally.failed} failed')
     return 1 if tally.failed else 0
 
