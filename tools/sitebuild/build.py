@@ -76,19 +76,20 @@ def tooling_digest()->str:
         if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
-def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
-    "The processed notebook `proc_nb` rendered, from the cache when its content, options and tooling are unchanged."
+def render(proc_nb:Path, nb:str, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
+    """The processed notebook `proc_nb` (source `nb`, its path below `nbs/`) rendered, from the cache when its path,
+    content, options and tooling are unchanged."""
     raw = proc_nb.read_bytes()
     depth = int(site.html.get('toc-depth', 3))
-    key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
+    key = hashlib.sha256(raw + tooling.encode() + str(depth).encode() + nb.encode()).hexdigest()
     hit = cache/f'{key}.json'
     if hit.exists():
         hit.touch()   # in use: kept by the pruning at the end of the build
         d = json.loads(hit.read_text())
         return Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}}), True
-    page = to_markdown(json.loads(raw), proc_nb.name)
-    body, toc = to_html(page.markdown, f'nbs/{proc_nb.name}', depth)
-    res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
+    page = to_markdown(json.loads(raw), nb)
+    body, toc = to_html(page.markdown, f'nbs/{nb}', depth)
+    res = Rendered(nb, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
     cache.mkdir(parents=True, exist_ok=True)
     hit.write_text(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
     return res, False
@@ -122,10 +123,12 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     titles = {p.href: p.title for p in pages}
     ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
+        (dest/p.href).parent.mkdir(parents=True, exist_ok=True)   # a lesson in its own folder: `lesson11/x.html`
         (dest/p.href).write_text(render_page(site, p, titles, ids), encoding='utf-8')
         for rel, data in p.files.items():
-            (dest/rel).parent.mkdir(parents=True, exist_ok=True)
-            (dest/rel).write_bytes(data)
+            f = (dest/p.href).parent/rel
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(data)
     for f in proc.rglob('*'):   # images and other files the notebooks refer to, as Quarto copies them
         rel = f.relative_to(proc)
         if f.is_file() and f.suffix not in ('.ipynb', '.yml', '.css') and not any(s.startswith(('.', '_')) for s in rel.parts):
@@ -160,12 +163,12 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         proc = process(site, nbs, force, quiet)
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
-        names = [p.name for p in nbs]
+        names = [p.relative_to(site.nbs).as_posix() for p in nbs]
         missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
         if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
         lost = [nb for nb in names if not (proc/nb).exists()]
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
-        with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
+        with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, nb, site, cache, tooling), names))  # pandoc runs
         pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
         for f in cache.glob('*.json'):   # renderings of notebook versions that are gone
             if f.stat().st_mtime < t0: f.unlink()

@@ -24,7 +24,11 @@ class Page:
     name: str                                   # notebook file name, e.g. `00_callbacks.ipynb`
     meta: dict                                  # front matter: title, description, output-file
     markdown: str
-    files: dict[str, bytes] = field(default_factory=dict)   # path relative to the page → content
+    files: dict[str, bytes] = field(default_factory=dict)   # path relative to the page's folder → content
+
+def page_stem(nb:str)->str:
+    "The page's file name without `.html`: its figures go to `<stem>_files/` next to it, as Quarto puts them."
+    return page_name(nb).rsplit('/', 1)[-1][:-5]
 
 def text(src)->str: return ''.join(src) if isinstance(src, list) else (src or '')
 
@@ -68,7 +72,7 @@ class _Cell:
         self.outputs = cell.get('outputs', [])
 
     def image(self, mime:str, data, j:int)->str:
-        path = f'{page_name(self.page)[:-5]}_files/figure-html/cell-{self.idx}-output-{j}.{IMAGES[mime]}'
+        path = f'{page_stem(self.page)}_files/figure-html/cell-{self.idx}-output-{j}.{IMAGES[mime]}'
         self.files[path] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
         cap = str(self.opts.get('fig-cap', '')).replace('\n', ' ')
         alt = f' fig-alt="{self.opts["fig-alt"]}"' if 'fig-alt' in self.opts else ''
@@ -128,7 +132,7 @@ def to_markdown(nb:dict, name:str)->Page:
         if kind == 'markdown':
             for fn, data in cell.get('attachments', {}).items():
                 mime, payload = next(iter(data.items()))
-                path = f"{page_name(name)[:-5]}_files/attachments/{fn}"
+                path = f"{page_stem(name)}_files/attachments/{fn}"
                 files[path] = base64.b64decode(text(payload))
                 src = src.replace(f'attachment:{fn}', path)
             parts.append(src)

@@ -19,7 +19,7 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'se
 @dataclass
 class Rendered:
     "A page after pandoc: everything about it that does not depend on the other pages."
-    nb: str                      # notebook file name
+    nb: str                      # the notebook's path below nbs/ (`00_callbacks.ipynb`, `lesson11/00_callbacks.ipynb`)
     title: str
     description: str
     body: str                    # HTML
@@ -88,14 +88,23 @@ def actions_html(site:Site, nb:str)->str:
              (f'{site.repo_url}/issues/new', 'Report an issue')]
     return '<div class="repo-actions">' + ''.join(f'<a href="{esc(u)}" rel="noopener">{t}</a>' for u, t in links) + '</div>'
 
-def local_links(body:str, site:Site, ids:dict[str, set[str]])->str:
-    """Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative, and
-    point at the page's top when the symbol has no heading there (nbdev links private helpers that show no docs)."""
+def local_links(body:str, site:Site, ids:dict[str, set[str]], href:str='')->str:
+    """Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative to the
+    page at `href`, and point at the page's top when the symbol has no heading there (nbdev links private helpers that
+    show no docs)."""
+    up = '../' * href.count('/')
     def doclink(m):
         page, _, frag = m[1].partition('#')
-        return f'href="{page}#{frag}"' if frag in ids.get(page, ()) else f'href="{page}"'
+        return f'href="{up}{page}#{frag}"' if frag in ids.get(page, ()) else f'href="{up}{page}"'
     if site.site_url: body = re.sub(f'href="{re.escape(site.site_url.rstrip("/"))}/([^"]*)"', doclink, body)
     return re.sub(r'href="([^":#]+\.ipynb)(#[^"]*)?"', lambda m: f'href="{page_name(m[1])}{m[2] or ""}"', body)
+
+BODY = '\0body\0'   # the body's place while the page around it is rebased
+
+def rebased(html:str, href:str)->str:
+    "`html`, whose relative links start at the site's root, for the page at `href` (`lesson11/x.html`: `../` added)."
+    up = '../' * href.count('/')
+    return re.sub(r'(\s(?:href|src)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)', rf'\1{up}', html) if up else html
 
 def includes(site:Site, key:str)->str:
     "A Quarto include option of `format.html` (`include-after-body`: file paths or `{text: ...}`/`{file: ...}`) as HTML."
@@ -113,11 +122,12 @@ def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, s
     "The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids."
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
     toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
-    return TEMPLATE.substitute(
+    html = rebased(TEMPLATE.substitute(
         page_title=plain(page.title if page.title == site.title else f'{page.title} – {site.title}'),
         site_title=esc(site.title), description=plain(page.description), title=inline(page.title),
         subtitle=f'<p class="description">{inline(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
-        body=local_links(page.body, site, ids), toc=toc, actions=actions_html(site, page.nb),
+        body=BODY, toc=toc, actions=actions_html(site, page.nb),
         prevnext=prevnext_html(order, titles, cur), csp=CSP, after_body=includes(site, 'include-after-body'),
-        footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')
+        footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind'), cur)
+    return html.replace(BODY, local_links(page.body, site, ids, cur))   # the body's links are relative to the page

@@ -2,6 +2,7 @@
 (function () {
   'use strict';
   var root = document.documentElement;
+  var siteRoot = new URL('..', document.currentScript.src).href;   // this script is site_libs/site.js
 
   function setTheme(t) {
     root.setAttribute('data-theme', t);
@@ -58,10 +59,10 @@
     if (loading) return;
     loading = true;
     var css = document.createElement('link');
-    css.rel = 'stylesheet'; css.href = '_pagefind/pagefind-ui.css';
+    css.rel = 'stylesheet'; css.href = siteRoot + '_pagefind/pagefind-ui.css';
     document.head.appendChild(css);
     var js = document.createElement('script');
-    js.src = '_pagefind/pagefind-ui.js';
+    js.src = siteRoot + '_pagefind/pagefind-ui.js';
     js.onload = function () {
       var typed = stub.value;
       stub.remove();
