@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbdev.config import get_config
+
 from tools.notebooks import notebooks
 
 from . import BuildError
@@ -70,9 +72,10 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
     return Path(cache)
 
 def tooling_digest()->str:
-    "What the rendered pages depend on besides the notebook: this package's sources and the pandoc version."
+    """What the rendered pages depend on besides the notebook: this package's sources, the pandoc version, and the
+    library's modules (show_doc's source links get their current line numbers from them)."""
     h = hashlib.sha256(pandoc_version().encode())
-    for f in sorted(HERE.rglob('*')):
+    for f in sorted(HERE.rglob('*')) + sorted(get_config().lib_path.rglob('*.py')):
         if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 

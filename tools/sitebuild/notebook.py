@@ -13,6 +13,7 @@ import yaml
 from tools.notebooks import page_name
 
 from . import BuildError
+from .srclinks import current_lines
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
@@ -90,7 +91,7 @@ class _Cell:
         mime = next((m for m in IMAGES if m in data), None)
         if mime: return div(self.image(mime, data[mime], j), '.cell-output .cell-output-display')
         if 'text/markdown' in data:
-            md = text(data['text/markdown'])
+            md = current_lines(text(data['text/markdown']))   # show_doc's source links: today's line numbers
             return md if asis else div(md, '.cell-output .cell-output-display')
         if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), '.cell-output .cell-output-display')
         if 'text/plain' in data:
