@@ -70,6 +70,12 @@ def single(*cmd)->tuple[int,int,str]:
     rc, out = run(*cmd)
     return 1, int(rc != 0), out
 
+def ruff()->tuple[int,int,str]:
+    "ruff over the library, tools and tests (rules in pyproject.toml)."
+    n, bad, out = single(BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
+    fix = 'fix these in the notebooks (lessons_lib/ is generated) or in tools/ and tests/; `.venv/bin/ruff check --fix` fixes some'
+    return n, bad, f'{out}\n{fix}' if bad else out
+
 def notebooks_step()->tuple[int,int,str]:
     "Every notebook executed once: `nbdev_test` (2 workers) that also compares the stored outputs (tools/nbcheck.py)."
     from tools.notebooks import notebooks
@@ -118,7 +124,7 @@ def main()->int:
         def site_lane():
             try:
                 tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
-                tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
+                tally.step('ruff check', ruff)
                 tally.step('site builds', site_step, site)
             finally: built.set()
             tally.step('pytest tests/browser tests/live', pytest_step, site, 'browser', 'live')

@@ -20,7 +20,7 @@ _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
 _option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
 
 @dataclass
-class Page:
+class PageMarkdown:
     "One notebook as Pandoc markdown, its front matter and the files (figures) it refers to."
     name: str                                   # notebook file name, e.g. `00_callbacks.ipynb`
     meta: dict                                  # front matter: title, description, output-file
@@ -124,8 +124,8 @@ def front_matter(cell:dict)->dict|None:
     try: return yaml.safe_load(src.strip('-\n')) or {}
     except yaml.YAMLError as e: raise BuildError(f'front matter is not valid YAML: {e}') from e
 
-def to_markdown(nb:dict, name:str)->Page:
-    "The processed notebook `nb` (file name `name`) as a `Page` of Pandoc markdown."
+def to_markdown(nb:dict, name:str)->PageMarkdown:
+    "The processed notebook `nb` (file name `name`) as a `PageMarkdown`."
     cells, meta, files, parts = nb.get('cells', []), {}, {}, []
     if cells and (fm := front_matter(cells[0])) is not None: meta, cells = fm, cells[1:]
     for i, cell in enumerate(cells, 1):
@@ -141,4 +141,4 @@ def to_markdown(nb:dict, name:str)->Page:
             parts.append(_Cell(name, i, cell, files).markdown())
         elif kind == 'raw': parts.append(src)
     meta.setdefault('title', name.rsplit('.', 1)[0])
-    return Page(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)
+    return PageMarkdown(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)
