@@ -148,6 +148,10 @@ def exclusive(site:Site):
         try: yield
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
+def processed(site:Site, nb:str)->dict:
+    "Notebook `nb` (below nbs/) as nbdev's doc processing leaves it, processed now under the build's lock."
+    with exclusive(site): return json.loads((process(site, [site.nbs/nb], quiet=True)/nb).read_text())
+
 @dataclass
 class Result:
     "What a build did: where, how many pages, how many of them pandoc rendered (the rest came from the cache), how long."

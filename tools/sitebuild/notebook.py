@@ -22,7 +22,7 @@ _option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
 @dataclass
 class PageMarkdown:
     "One notebook as Pandoc markdown, its front matter and the files (figures) it refers to."
-    name: str                                   # notebook file name, e.g. `00_callbacks.ipynb`
+    name: str                                   # the notebook below nbs/, e.g. `00_callbacks.ipynb`
     meta: dict                                  # front matter: title, description, output-file
     markdown: str
     files: dict[str, bytes] = field(default_factory=dict)   # path relative to the page's folder → content
