@@ -150,7 +150,7 @@ def plot_stats(stats:ActivationStats, # a callback after training
         ax.set(xlabel='batch', title=f'Activation {t} {title}'); ax.grid(alpha=0.3)
     axs[1].legend(fontsize=8); fig.tight_layout()
 
-# %% ../nbs/06_hooks.ipynb #7eb15e7f
+# %% ../nbs/06_hooks.ipynb #bdc0bb27
 def plot_hists(runs:dict[str, ActivationStats], # name of each run: its callback after training
                layers:int=4):                   # how many layers to show, from the first
     "Per run (row) and layer (column): the share of activations in each bin, per training batch."
@@ -167,7 +167,7 @@ def plot_hists(runs:dict[str, ActivationStats], # name of each run: its callback
     for ax in axs[-1]: ax.set_xlabel('batch')
     fig.colorbar(img, ax=axs, label='share in bin', shrink=0.9)
 
-# %% ../nbs/06_hooks.ipynb #b268b732
+# %% ../nbs/06_hooks.ipynb #a45e0d0f
 def plot_zeros(stats:ActivationStats, title:str=''):
     "Per layer and training batch: the share of exact zeros and the share of dead channels."
     fig, axs = plt.subplots(1, 2, figsize=(8, 2.6), sharey=True)

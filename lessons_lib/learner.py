@@ -80,7 +80,7 @@ def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit'; None: not
     "The level of the loop that the exception `e` cancels."
     return next((lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc)), None)
 
-# %% ../nbs/05_learner.ipynb #158d9146
+# %% ../nbs/05_learner.ipynb #78fa8415
 class Learner:
     "Trains `model` on `dls`: the loop predicts, computes the loss and steps; callbacks do the rest."
     def __init__(self,
@@ -98,7 +98,7 @@ class Learner:
         "Run the handlers of `event`, looked up when `fit` started."
         for h in self._handlers[event]: h(self)
 
-# %% ../nbs/05_learner.ipynb #5057f877
+# %% ../nbs/05_learner.ipynb #44731d6a
 @patch
 def _cleanup(self:Learner, event:str):
     "Run every handler of `event`, even after one raises; then raise the first error, noting the rest."
@@ -136,7 +136,7 @@ def _misplaced(self:Learner, e:Exception)->RuntimeError:
     return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
                         f'(or in after_{level}, when there was nothing left to cancel)')
 
-# %% ../nbs/05_learner.ipynb #4625ad54
+# %% ../nbs/05_learner.ipynb #08fd54ee
 @patch
 def _one_batch(self:Learner):
     self.preds = self.model(self.xb)
@@ -160,7 +160,7 @@ def _check_finite(self:Learner):
     raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch {self.iter}:'
                              ' training stopped rather than step on it')
 
-# %% ../nbs/05_learner.ipynb #27e08f4d
+# %% ../nbs/05_learner.ipynb #e897b097
 @patch
 def _all_batches(self:Learner):
     for i, (xb, yb) in enumerate(self.dl):
@@ -180,7 +180,7 @@ def _fit(self:Learner):
         self.epoch = epoch
         self._run('epoch', self._one_epoch)
 
-# %% ../nbs/05_learner.ipynb #97c1b923
+# %% ../nbs/05_learner.ipynb #94a535be
 @patch
 def _n_train_batches(self:Learner)->int:
     "The number of training batches per epoch; an error when there are none."
