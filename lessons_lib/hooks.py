@@ -39,7 +39,8 @@ def conv_layer(ni:int, nf:int,          # input and output channels
                **kwargs)->nn.Sequential: # `kwargs` go to the `GeneralRelu`
     "A convolution, an optional normalisation layer, a `GeneralRelu`; no bias before a norm."
     conv = nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2, bias=norm is None)
-    return nn.Sequential(conv, *([] if norm is None else [norm(nf)]), GeneralRelu(**kwargs))
+    return nn.Sequential(conv, *([] if norm is None else [norm(nf)]),
+                         GeneralRelu(**kwargs))
 
 def cnn(nfs:tuple=(8, 16, 32, 32),    # channels of the convolutions, each of stride 2
         n_out:int=10,                 # number of classes
@@ -58,7 +59,8 @@ class Hook:
     "A forward hook on `m` calling `f(hook, module, input, output)`; removed by `remove` or `with`."
     def __init__(self, m:nn.Module, # the module to watch
                  f:Callable):       # called after each forward pass of `m`, with this `Hook` first
-        if not isinstance(m, nn.Module): raise TypeError(f'Hook needs an nn.Module, got {type(m).__name__}')
+        if not isinstance(m, nn.Module):
+            raise TypeError(f'Hook needs an nn.Module, got {type(m).__name__}')
         self.handle = m.register_forward_hook(partial(f, self))
 
     def remove(self)->None:
@@ -96,7 +98,8 @@ class Hooks:
     def __delitem__(self, i:int|slice):
         for h in (self.hooks[i] if isinstance(i, slice) else [self.hooks[i]]): h.remove()
         del self.hooks[i]
-    def __repr__(self): return f'Hooks({len(self)} hooks, {sum(h.removed for h in self)} removed)'
+    def __repr__(self):
+        return f'Hooks({len(self)} hooks, {sum(h.removed for h in self)} removed)'
 
     def remove(self)->None:
         "Detach every hook; safe to call again."
@@ -114,9 +117,11 @@ class ActivationStats(Callback):
     "Per layer and training batch: mean, std, histogram, shares of zeros and of dead channels."
     hooks = None
     def __init__(self,
-                 modules:Callable[[nn.Module], Iterable[nn.Module]]=with_params, # picks the layers
+                 modules:Callable[[nn.Module],
+                                  Iterable[nn.Module]]=with_params, # picks the layers
                  bins:int=40, lo:float=-7., hi:float=7.): # histogram bins and range
-        if not lo < hi: raise ValueError(f'the histogram range needs lo < hi, got lo={lo}, hi={hi}')
+        if not lo < hi:
+            raise ValueError(f'the histogram range needs lo < hi, got lo={lo}, hi={hi}')
         store_attr()
 
     def before_fit(self, learn:Learner):
@@ -131,7 +136,8 @@ class ActivationStats(Callback):
         hook.stds.append(std(a).item())
         hook.hists.append(a.histc(self.bins, self.lo, self.hi))
         hook.zeros.append((a == 0).float().mean().item())
-        alive = (a != 0).transpose(0, 1).flatten(1).any(1)      # per channel, anywhere in the batch
+        # per channel, anywhere in the batch
+        alive = (a != 0).transpose(0, 1).flatten(1).any(1)
         hook.dead.append(1 - alive.float().mean().item())
         hook.stats.update(a)
 
@@ -162,7 +168,8 @@ def plot_hists(runs:dict[str, ActivationStats], # name of each run: its callback
             shares = torch.stack(h.hists).T / torch.stack(h.hists).sum(1)
             img = ax.imshow(shares.clamp_min(1e-4), origin='lower', aspect='auto', norm=norm,
                             extent=(0, len(h.hists), st.lo, st.hi), cmap='viridis')
-            ax.set_title(f'{name}: layer {i+1}' if len(runs) == 1 else f'layer {i+1}', fontsize=9)
+            ax.set_title(f'{name}: layer {i+1}' if len(runs) == 1 else f'layer {i+1}',
+                         fontsize=9)
         row[0].set_ylabel(f'{name}\nactivation' if len(runs) > 1 else 'activation')
     for ax in axs[-1]: ax.set_xlabel('batch')
     fig.colorbar(img, ax=axs, label='share in bin', shrink=0.9)

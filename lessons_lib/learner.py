@@ -58,7 +58,8 @@ def check_cbs(cbs:CallbackArg)->list[Callback]: # one callback, several, or None
                                                  f'write {name}()')
         if not isinstance(cb, Callback):
             raise TypeError(f'cbs must hold Callback instances, got {name} {cb!r}')
-        if any(cb is o for o in cbs[:i]): raise ValueError(f'cbs holds the same {name} twice')
+        if any(cb is o for o in cbs[:i]):
+            raise ValueError(f'cbs holds the same {name} twice')
         for nm in dir(cb):
             if nm.startswith(('before_', 'after_')) and nm not in EVENTS:
                 raise ValueError(f"{name}.{nm} is not an event; the events are {', '.join(EVENTS)}")
@@ -109,8 +110,10 @@ def _cleanup(self:Learner, event:str):
             errors.append(e)
             self.failed = self.failed or cancelled_level(e) is None
     if not errors: return
-    errors.sort(key=lambda e: cancelled_level(e) is not None)  # a failure wins over a cancellation
-    for e in errors[1:]: errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
+    # a failure wins over a cancellation
+    errors.sort(key=lambda e: cancelled_level(e) is not None)
+    for e in errors[1:]:
+        errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
     raise errors[0]
 
 @patch
@@ -122,7 +125,8 @@ def _run(self:Learner, name:str, body:Callable):
     except tuple(CANCELLED) as e:
         level = cancelled_level(e)
         if level == name: self(f'after_cancel_{name}')
-        elif LEVELS[level] > LEVELS[name]: raise  # it cancels an outer level: let it through
+        elif LEVELS[level] > LEVELS[name]:
+            raise  # it cancels an outer level: let it through
         else: raise self._misplaced(e) from e     # an inner level that is not running
     except BaseException:
         self.failed = True
@@ -185,7 +189,8 @@ def _fit(self:Learner):
 def _n_train_batches(self:Learner)->int:
     "The number of training batches per epoch; an error when there are none."
     n = len(self.dls.train)
-    if n == 0: raise ValueError('the training DataLoader (dls.train) has no batches: nothing to train on')
+    if n == 0:
+        raise ValueError('the training DataLoader (dls.train) has no batches: nothing to train on')
     return n
 
 @patch
@@ -236,7 +241,8 @@ class MetricsCB(Callback):
 
     def _print(self, *cols): print('  '.join(f'{c:>10}' for c in cols[:-1]), cols[-1])
     def _new_pass(self): self.n, self.sums = 0, [0.]*(1 + len(self.metrics))
-    def _means(self): return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
+    def _means(self):
+        return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
 
     def before_fit(self, learn:Learner):
         self.history, self.row, self.start = [], {}, time.perf_counter()
@@ -248,7 +254,8 @@ class MetricsCB(Callback):
         self.n += n
         self.sums[0] += learn.loss.item() * n
         if learn.training: return
-        for i, m in enumerate(self.metrics, 1): self.sums[i] += m(learn.preds, learn.yb).item() * n
+        for i, m in enumerate(self.metrics, 1):
+            self.sums[i] += m(learn.preds, learn.yb).item() * n
 
     def after_train(self, learn:Learner):
         if not learn.failed: self.row['train_loss'] = self._means()[0]
@@ -260,10 +267,13 @@ class MetricsCB(Callback):
     def after_epoch(self, learn:Learner):
         if learn.failed: return
         now = time.perf_counter()
-        row = {'epoch': learn.epoch, **{nm: self.row.get(nm, math.nan) for nm in self.names}, 'time': now - self.start}
+        row = {'epoch': learn.epoch,
+               **{nm: self.row.get(nm, math.nan) for nm in self.names}, 'time': now - self.start}
         self.history.append(row)
         self.row, self.start = {}, now
-        if self.show: self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names), f"{row['time']:.1f} s")
+        if self.show:
+            self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
+                        f"{row['time']:.1f} s")
 
 # %% ../nbs/05_learner.ipynb #e06b824e
 def default_device()->torch.device:
@@ -278,7 +288,8 @@ class DeviceCB(Callback):
     def __init__(self, device:str|torch.device|None=None): # None: `default_device()`
         self.device = default_device() if device is None else torch.device(device)
     def before_fit(self, learn:Learner): learn.model.to(self.device)
-    def before_batch(self, learn:Learner): learn.xb, learn.yb = learn.xb.to(self.device), learn.yb.to(self.device)
+    def before_batch(self, learn:Learner):
+        learn.xb, learn.yb = learn.xb.to(self.device), learn.yb.to(self.device)
 
 # %% ../nbs/05_learner.ipynb #8a13c160
 class RecorderCB(Callback):
@@ -311,7 +322,8 @@ def sched_cos(start:float, end:float)->Callable[[float], float]:
 
 def sched_exp(start:float, end:float)->Callable[[float], float]:
     "Exponential schedule from `start` to `end` (both > 0): equal time in each factor of ten."
-    if start <= 0 or end <= 0: raise ValueError(f'an exponential schedule needs start and end > 0, got {start} and {end}')
+    if start <= 0 or end <= 0:
+        raise ValueError(f'an exponential schedule needs start and end > 0, got {start} and {end}')
     return lambda p: start * (end/start)**p
 
 # %% ../nbs/05_learner.ipynb #33e2a880
@@ -320,8 +332,10 @@ def combine_scheds(pcts:Iterable[float], # shares of training, adding up to 1
                   )->Callable[[float], float]:
     "Run each schedule of `scheds` over its share `pcts` of training, each from its own start to its own end."
     pcts, scheds = list(pcts), list(scheds)
-    if len(pcts) != len(scheds): raise ValueError(f'{len(pcts)} shares for {len(scheds)} schedules')
-    if min(pcts) <= 0 or not math.isclose(sum(pcts), 1): raise ValueError(f'shares must be > 0 and add up to 1, got {pcts}')
+    if len(pcts) != len(scheds):
+        raise ValueError(f'{len(pcts)} shares for {len(scheds)} schedules')
+    if min(pcts) <= 0 or not math.isclose(sum(pcts), 1):
+        raise ValueError(f'shares must be > 0 and add up to 1, got {pcts}')
     edges = [sum(pcts[:i]) for i in range(len(pcts) + 1)]
     def sched(p:float)->float:
         i = min(max(i for i, e in enumerate(edges[:-1]) if e <= p), len(pcts) - 1)
@@ -334,7 +348,8 @@ def sched_one_cycle(lr_max:float,           # the peak learning rate
                     div_final:float=1e5,    # end at `lr_max/div_final`
                    )->Callable[[float], float]:
     "One-cycle annealing: cosine up from `lr_max/div` to `lr_max`, then cosine down to `lr_max/div_final`."
-    return combine_scheds([pct_start, 1 - pct_start], [sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)])
+    return combine_scheds([pct_start, 1 - pct_start],
+                          [sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)])
 
 # %% ../nbs/05_learner.ipynb #6d375402
 class ParamSchedCB(Callback):
@@ -360,7 +375,8 @@ class BatchTransformCB(Callback):
                  on_valid:bool=False): # transform validation batches
         self.tfm, self.on_train, self.on_valid = tfm, on_train, on_valid
     def before_batch(self, learn:Learner):
-        if (self.on_train if learn.training else self.on_valid): learn.xb = self.tfm(learn.xb)
+        if (self.on_train if learn.training else self.on_valid):
+            learn.xb = self.tfm(learn.xb)
 
 # %% ../nbs/05_learner.ipynb #06535ea9
 def clone_state(model:nn.Module)->dict[str, Tensor]:
@@ -374,18 +390,23 @@ class LRFinderCB(Callback):
                  end_lr:float=10.,         # the last, if the loss has not diverged before
                  n_iters:int=100,           # number of steps
                  stop_div:float=4.):  # stop when the loss exceeds `stop_div` times its minimum
-        if n_iters < 2: raise ValueError(f'the learning-rate finder needs n_iters >= 2, got {n_iters}')
-        self.sched, self.n_iters, self.stop_div = sched_exp(start_lr, end_lr), n_iters, stop_div
-    def before_fit(self, learn:Learner): self.state, self.lrs, self.losses, self.best = clone_state(learn.model), [], [], math.inf
+        if n_iters < 2:
+            raise ValueError(f'the learning-rate finder needs n_iters >= 2, got {n_iters}')
+        self.sched, self.n_iters, self.stop_div = sched_exp(start_lr,
+                                                            end_lr), n_iters, stop_div
+    def before_fit(self, learn:Learner):
+        self.state, self.lrs, self.losses, self.best = clone_state(learn.model), [], [], math.inf
     def before_batch(self, learn:Learner):
         if not learn.training: return
-        for g in learn.opt.param_groups: g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
+        for g in learn.opt.param_groups:
+            g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
     def after_loss(self, learn:Learner):
         if not learn.training: return
         loss = learn.loss.item()
         self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
         self.best = min(self.best, loss)
-        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters: raise CancelFitException()
+        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
+            raise CancelFitException()
     def before_validate(self, learn:Learner): raise CancelEpochException()
     def after_fit(self, learn:Learner):
         if self.state is not None: learn.model.load_state_dict(self.state)
@@ -395,7 +416,8 @@ class LRFinderCB(Callback):
         "Loss against learning rate, on a log axis."
         ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
         ax.plot(self.lrs, self.losses)
-        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss', title='Learning-rate finder')
+        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
+               title='Learning-rate finder')
 
 # %% ../nbs/05_learner.ipynb #d9a0fb0b
 @patch
@@ -418,15 +440,18 @@ class EarlyStoppingCB(Callback):
                  min_delta:float=0.,    # smallest change that counts as an improvement
                  mode:str='min',       # 'min' for losses, 'max' for accuracy and the like
                  restore_best:bool=True): # put back the weights of the best epoch at the end
-        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if not isinstance(patience, int) or patience < 1: raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
+        if mode not in ('min', 'max'):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if not isinstance(patience, int) or patience < 1:
+            raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
         if min_delta < 0: raise ValueError(f'min_delta must be >= 0, got {min_delta}')
         self.monitor, self.patience, self.min_delta, self.mode, self.restore_best = monitor, patience, min_delta, mode, restore_best
 
     def before_fit(self, learn:Learner):
         self.best, self.best_epoch, self.wait, self.stopped_epoch, self.state = None, None, 0, None, None
         found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
-        if not found: raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: add one to the callbacks')
+        if not found:
+            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: add one to the callbacks')
         self.metrics = found[0]
         if self.monitor not in self.metrics.names:
             raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, which MetricsCB does not compute; "
@@ -454,17 +479,21 @@ class EarlyStoppingCB(Callback):
         raise CancelFitException()
 
     def after_fit(self, learn:Learner):
-        if self.restore_best and self.state is not None: learn.model.load_state_dict(self.state)
+        if self.restore_best and self.state is not None:
+            learn.model.load_state_dict(self.state)
         self.state = None
 
 # %% ../nbs/05_learner.ipynb #dcefbd97
 class ProgressCB(Callback):
     "fastprogress bars over the epochs and over the batches of each pass, with the latest loss as a comment."
     order, mbar = 20, None
-    def before_fit(self, learn:Learner): learn.epochs = self.mbar = master_bar(learn.epochs)
-    def _bar(self, learn:Learner): learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
+    def before_fit(self, learn:Learner):
+        learn.epochs = self.mbar = master_bar(learn.epochs)
+    def _bar(self, learn:Learner):
+        learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
     before_train = before_validate = _bar
-    def after_loss(self, learn:Learner): learn.dl.comment = f'loss {learn.loss.item():.3f}'
+    def after_loss(self, learn:Learner):
+        learn.dl.comment = f'loss {learn.loss.item():.3f}'
     def after_fit(self, learn:Learner):
         if self.mbar is not None: self.mbar.on_iter_end()
         self.mbar = None
