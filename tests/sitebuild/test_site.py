@@ -7,6 +7,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 import yaml
 
+from tools.notebooks import notebooks, page_name
 from tools.sitetest import ROOT, built_site, pages
 from tools.sitebuild.page import sidebar_hrefs
 
@@ -36,13 +37,11 @@ SEARCH_UI = ['_pagefind/pagefind-ui.js', '_pagefind/pagefind-ui.css']   # site.j
 @pytest.fixture(scope='module')
 def site()->Path: return built_site()
 
-def html_name(nb:str)->str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.lower()).removesuffix('.ipynb') + '.html'
-
 def test_every_listed_page_is_built(site):
     cfg = yaml.safe_load((ROOT/'_quarto.yml').read_text())['website']
     hrefs = sidebar_hrefs(cfg['sidebar']['contents']) + [i['href'] for i in cfg['navbar'].get('left', [])]
     assert hrefs, 'the sidebar lists no pages'
-    missing = [h for h in hrefs if not (site/html_name(h)).exists()]
+    missing = [h for h in hrefs if not (site/page_name(h)).exists()]
     assert not missing, f'_quarto.yml lists pages the build did not produce: {missing}'
 
 def test_internal_links_and_images_resolve(site):
@@ -65,8 +64,7 @@ def has_math(nb:Path)->bool:
     return bool(re.search(r'(?<![\\$])\$(?=\S)[^$]+(?<=\S)\$(?!\d)', text))
 
 def test_math_is_rendered_as_mathml(site):
-    nbs = [p for p in sorted((ROOT/'nbs').glob('*.ipynb')) if not p.name.startswith('_') and has_math(p)]
-    missing = [nb.name for nb in nbs if '<math' not in (site/html_name(nb.name)).read_text()]
+    missing = [nb.name for nb in notebooks() if has_math(nb) and '<math' not in (site/page_name(nb)).read_text()]
     assert not missing, f'pages with $ math but no <math>: {missing}'
 
 def test_no_resource_from_another_host(site):

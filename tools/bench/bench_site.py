@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools.notebooks import notebooks
+
 ROOT = Path(__file__).resolve().parents[2]
 
 def timed_build(project:Path, *args:str)->tuple[float, float]:
@@ -31,7 +33,7 @@ def main():
         shutil.copytree(ROOT/'nbs', project/'nbs', symlinks=True)
         for f in ('settings.ini', '_quarto.yml'): shutil.copy(ROOT/f, project/f)
         full = timed_build(project, '--force')
-        nbs = sorted(p for p in (project/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+        nbs = notebooks(project/'nbs')
         edited = nbs[0]
         nb = nbformat.read(edited, as_version=4)
         nb.cells.append(nbformat.v4.new_markdown_cell('An edit for the benchmark: one more paragraph.'))

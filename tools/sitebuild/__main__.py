@@ -28,9 +28,11 @@ def main(argv:list[str]|None=None)->int:
             return 0
         if a.command == 'pages':
             from .build import source_notebooks
-            from .config import load_site, page_name
+            from tools.notebooks import page_name
+            from .config import load_site
             site = load_site(a.out)
-            missing = [f'{p.name} → {page_name(p.name)}' for p in source_notebooks(site) if not (site.out/page_name(p.name)).exists()]
+            pages = {p: page_name(p, site.nbs) for p in source_notebooks(site)}
+            missing = [f'{p.relative_to(site.nbs)} → {h}' for p, h in pages.items() if not (site.out/h).exists()]
             if missing: raise BuildError(f'{site.out} lacks the pages of {", ".join(missing)}')
             print(f'every notebook has its page in {site.out}')
             return 0

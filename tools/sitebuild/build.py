@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.notebooks import notebooks
+
 from . import BuildError
 from .config import Site, load_site
 from .live import install_live, notebook_live_cells
@@ -19,8 +21,7 @@ CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbde
 _mixed = re.compile(r"^\S*: UserWarning: Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n"
                     r"\s*warn\(f'Found[^\n]*\n?", re.S | re.M)   # nbdev's warning (processors._do_eval), with its source line
 
-def source_notebooks(site:Site)->list[Path]:
-    return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
+def source_notebooks(site:Site)->list[Path]: return notebooks(site.nbs)
 
 def check_notebook(path:Path)->dict:
     "The notebook at `path`, read; a malformed file or a stored error (without `#| error: true`) is a `BuildError`."

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from .config import Site, page_name
+from .config import Site
 
 TEMPLATE = Template((Path(__file__).parent/'assets'/'page.html').read_text())
 # Scripts only from the site itself, plus WebAssembly compilation (pagefind's search, Pyodide's live cells); workers

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json, re
 from pathlib import Path
 
+from tools.notebooks import page_name
+
 from . import BuildError
 from .build import exclusive, process
-from .config import load_site, page_name
+from .config import load_site
 from .notebook import to_markdown
 from .pandoc import to_gfm
 
