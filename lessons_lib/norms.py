@@ -5,6 +5,7 @@
 # %% ../nbs/07_norms.ipynb #135113d5
 from __future__ import annotations
 import torch
+from fastcore.basics import store_attr
 from torch import nn, Tensor
 from .stats import RunningStats
 
@@ -52,14 +53,16 @@ class BatchNorm(ChannelAffine):
                  mom:float=0.1,      # weight of the newest batch in the running statistics
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf)
-        self.mom, self.eps = mom, eps
+        store_attr('mom,eps')
         self.register_buffer('means', torch.zeros(nf))
         self.register_buffer('vars', torch.ones(nf))
 
     def update_stats(self, x:Tensor)->tuple[Tensor, Tensor]:
         "Mean and population variance of the batch per channel; moves the running statistics towards them."
         dims, n = (0, *range(2, x.ndim)), x.numel() // x.shape[1]
-        if n < 2: raise ValueError(f'BatchNorm needs more than one value per channel to train, got input of shape {tuple(x.shape)}')
+        if n < 2:
+            raise ValueError(f'BatchNorm needs more than one value per channel to train, '
+                             f'got input of shape {tuple(x.shape)}')
         m, v = x.mean(dims), x.var(dims, correction=0)
         with torch.no_grad():
             self.means.lerp_(m, self.mom)
@@ -67,8 +70,9 @@ class BatchNorm(ChannelAffine):
         return m, v
 
     def forward(self, x:Tensor)->Tensor:
-        m, v = self.update_stats(self.check(x)) if self.training else (self.means, self.vars)
-        return self.affine((x-per_channel(m, x)) / (per_channel(v, x)+self.eps).sqrt())
+        xf = self.check(x).to(torch.promote_types(x.dtype, self.means.dtype))  # half: float32 inside
+        m, v = self.update_stats(xf) if self.training else (self.means, self.vars)
+        return self.affine((xf-per_channel(m, xf)) / (per_channel(v, xf)+self.eps).sqrt()).to(x.dtype)
 
 # %% ../nbs/07_norms.ipynb #88615699
 class LayerNorm(ChannelAffine):
@@ -105,46 +109,36 @@ class GroupNorm(ChannelAffine):
 
 # %% ../nbs/07_norms.ipynb #66116611
 class FadingStats(RunningStats):
-    "`RunningStats` whose past fades: `fade(keep)` scales the weight of everything seen so far by `keep`."
-    @classmethod
-    def of(cls, count:float, mean:Tensor, m2:Tensor, # a saved state: total weight, means, sums of squared deviations
-           dim:int|tuple|None=None)->FadingStats:   # dimension(s) that later batches reduce
-        "An accumulator that resumes from a saved state (the buffers of `RunningBatchNorm`)."
-        s = cls(dim)
-        if count: s.count, s._mean, s._m2 = count, mean, m2
-        return s
-
-    @property
-    def m2(self)->Tensor: self._ready(); return self._m2
+    "`RunningStats` whose past can fade: `fade(keep)` weighs everything seen so far `keep` times as much."
     def fade(self, keep:float)->FadingStats:
-        "Multiply the weight (count and $M_2$) of all the data so far by `keep`; the mean does not change."
-        if self.count: self.count, self._m2 = self.count*keep, self._m2*keep
-        return self
+        "A copy whose data weigh `keep` times as much: count and $M_2$ scaled, the mean unchanged."
+        if not self.count: return self
+        n, m, m2 = self.moments
+        return self.of(n*keep, m, m2*keep, self.dim, self.keepdim, self.dtype)
 
 # %% ../nbs/07_norms.ipynb #271e8369
 class RunningBatchNorm(ChannelAffine):
-    "Batch norm that normalises with running statistics in training too, kept by a stable, fading `RunningStats`."
+    "Batch norm that normalises with running statistics in training too, kept by a fading `RunningStats`."
     def __init__(self, nf:int,       # number of channels
                  mom:float=0.1,      # momentum per batch of one sample; a batch of $b$ uses $1-(1-m)^b$
                  eps:float=1e-5):    # added to the variance before the square root
         super().__init__(nf)
-        self.mom, self.eps = mom, eps
+        store_attr('mom,eps')
         self.register_buffer('count', torch.zeros(()))
         self.register_buffer('means', torch.zeros(nf))
         self.register_buffer('m2', torch.zeros(nf))
 
     def update_stats(self, x:Tensor)->tuple[Tensor, Tensor]:
-        "Fade the running statistics, fold in the batch; the means and variances to normalise with (with gradient)."
-        dims = (0, *range(2, x.ndim))
-        mb = 1 - (1-self.mom)**len(x)
-        old = FadingStats.of(self.count.item(), self.means.double(), self.m2.double(), dims).fade(1-mb)
-        acc = old.merge(FadingStats(dims).update(x).fade(mb))
-        m, v = acc.mean.view(-1), acc.var().view(-1)
-        self.count.fill_(acc.count); self.means.copy_(m.detach()); self.m2.copy_(acc.m2.view(-1).detach())
-        return m, v
+        "Fade the running statistics, fold in the batch; the means and variances to use (with gradient)."
+        dims, mb = (0, *range(2, x.ndim)), 1 - (1-self.mom)**len(x)
+        old = FadingStats.of(self.count.item(), self.means, self.m2, dims).fade(1-mb)
+        n, m, m2 = old.merge(FadingStats(dims).update(x).fade(mb)).moments
+        with torch.no_grad(): self.count.fill_(n); self.means.copy_(m); self.m2.copy_(m2)
+        return m.to(x.dtype), (m2/n).to(x.dtype)
 
     def forward(self, x:Tensor)->Tensor:
-        if self.training: m, v = self.update_stats(self.check(x))
-        elif not self.count: raise RuntimeError('RunningBatchNorm has no statistics yet: run it in training mode first')
+        x = self.check(x)
+        if self.training: m, v = self.update_stats(x)
+        elif not self.count: raise RuntimeError('RunningBatchNorm has no statistics yet: train it first')
         else: m, v = self.means, self.m2/self.count
-        return self.affine((self.check(x)-per_channel(m, x)) / (per_channel(v, x)+self.eps).sqrt())
+        return self.affine((x-per_channel(m, x)) / (per_channel(v, x)+self.eps).sqrt())

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, warnings
 import numpy as np, torch
+from fastcore.basics import store_attr
 from torch import Tensor
 
 # %% auto #0
@@ -15,35 +16,78 @@ __all__ = ['BLOCK', 'mean', 'var', 'std', 'mad', 'cov', 'corr', 'RunningStats']
 BLOCK = 1 << 16  # elements per block of the second pass: its temporaries stay in cache
 
 def _floats(x, fn:str)->Tensor:
-    "`x` as a non-empty float32/float64 tensor for `fn`: numpy converted; integer, bool and half precision to float32."
+    "`x` as a non-empty float tensor for `fn`: integers and bool in float64, half precision in float32."
     if isinstance(x, np.ndarray): x = torch.as_tensor(x)
-    if not isinstance(x, Tensor): raise TypeError(f'{fn}: expected a torch.Tensor or numpy.ndarray, got {type(x).__name__}')
+    if not isinstance(x, Tensor):
+        raise TypeError(f'{fn}: expected a torch.Tensor or numpy.ndarray, got {type(x).__name__}')
     if x.is_complex(): raise TypeError(f'{fn}: complex dtype {x.dtype} is not supported')
     if x.numel() == 0: raise ValueError(f'{fn}: empty tensor of shape {tuple(x.shape)} has no statistics')
     if x.ndim == 0: x = x.reshape(1)
-    return x if x.dtype in (torch.float32, torch.float64) else x.float()
+    if x.dtype in (torch.float32, torch.float64): return x
+    if x.is_floating_point(): return x.float()
+    if x.dtype == torch.int64 and x.abs().amax() > 2**53:
+        raise ValueError(f'{fn}: integers beyond 2**53 are not exact in float64; convert them yourself')
+    return x.double()
 
 def _dims(x:Tensor, dim)->tuple[int,...]:
-    "`dim` (an int, a tuple, or None for all) as non-negative dims; out of range raises torch's own `IndexError`."
+    "`dim` (an int, a tuple, or None for all) as non-negative dims; out of range raises torch's `IndexError`."
     ds = range(x.ndim) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    if not ds: raise ValueError('dim=() names no dimension to reduce; pass dim=None to reduce them all')
     for d in ds: x.size(d)
     return tuple(d % x.ndim for d in ds)
 
-def _sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]]):
-    "Count, means and centred sums of products of `xs` over `dims` (keepdim, float64), by the corrected two-pass method."
-    n = math.prod(xs[0].shape[d] for d in dims)
-    ms = [x.mean(dims, keepdim=True) for x in xs]
-    k = max(dims, key=lambda d: xs[0].shape[d])                   # split the longest reduced dim into blocks
+def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]],
+             keepdim:bool=True, rs:list[Tensor]|None=None):
+    "Sums over `dims` of the deviations `(x-m)*r` and of their `pairs` of products, by blocks."
+    dev = lambda cs: [c - m for c, m in zip(cs, ms, strict=True)] if rs is None else \
+                     [(c.double() - m) * r for c, m, r in zip(cs, ms, rs, strict=True)]
+    k = max(dims, key=lambda d: xs[0].shape[d])                   # split the longest reduced dim
     step = max(1, BLOCK * xs[0].shape[k] // xs[0].numel())
+    if step >= xs[0].shape[k]:                                    # one block
+        ds = dev(xs)
+        return ([d.sum(dims, keepdim=keepdim) for d in ds],
+                [(ds[i] * ds[j]).sum(dims, keepdim=keepdim) for i, j in pairs])
     s1, sp = [[] for _ in xs], [[] for _ in pairs]
     for cs in zip(*(x.split(step, k) for x in xs), strict=True):
-        ds = [c - m for c, m in zip(cs, ms, strict=True)]
+        ds = dev(cs)
         for o, d in zip(s1, ds, strict=True): o.append(d.sum(dims, keepdim=True))
         for o, (i, j) in zip(sp, pairs, strict=True): o.append((ds[i] * ds[j]).sum(dims, keepdim=True))
-    tot = lambda parts: torch.cat(parts, k).double().sum(k, keepdim=True)
-    s1, sp = [tot(o) for o in s1], [tot(o) for o in sp]
+    tot = lambda o: torch.cat(o, k).double().sum(k, keepdim=True)
+    fin = lambda o: tot(o) if keepdim else tot(o).squeeze(dims)
+    return [fin(o) for o in s1], [fin(o) for o in sp]
+
+def _fits(x:Tensor, n:int, sq:list[Tensor])->bool:
+    "Whether the sums of squares `sq` of `n` values were computed without overflow or underflow."
+    fi = torch.finfo(x.dtype)
+    v = torch.cat([o.flatten() for o in sq]) if len(sq) > 1 else sq[0]
+    lo, hi = (v.item(),)*2 if v.numel() == 1 else (o.item() for o in v.aminmax())
+    return n * fi.tiny / fi.eps <= lo and hi <= fi.max
+
+def _raw_sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]], keepdim:bool=True):
+    "Count, rounded means (keepdim), and sums of deviations from them and of their products."
+    n = math.prod(xs[0].shape[d] for d in dims)
+    ms = [x.mean(dims, keepdim=True) for x in xs]
+    s1, sp = _centred(xs, ms, dims, pairs, keepdim)
+    if not _fits(xs[0], n, [sp[p] for p, (i, j) in enumerate(pairs) if i == j]):
+        ms = [m.double() for m in ms]                            # squares left the float range: again
+        amax = [(x.double() - m).abs().amax(dims, keepdim=True) for x, m in zip(xs, ms, strict=True)]
+        rs = [torch.ldexp(torch.ones_like(a), -torch.frexp(a).exponent) for a in amax]  # 2^-k ≈ 1/amax
+        s1, sp = _centred(xs, ms, dims, pairs, keepdim, rs)
+        rs = rs if keepdim else [r.squeeze(dims) for r in rs]
+        s1 = [s / r for s, r in zip(s1, rs, strict=True)]
+        sp = [s / (rs[i] * rs[j]) for s, (i, j) in zip(sp, pairs, strict=True)]
+    return n, ms, s1, sp
+
+def _moments(n, ms:list[Tensor], s1:list[Tensor], sp:list[Tensor], pairs:list[tuple[int,int]]):
+    "Means and centred sums of products (float64) from `_raw_sums`: the rounding of each mean removed."
+    s1 = [s.double() for s in s1]
     means = [m.double() + s/n for m, s in zip(ms, s1, strict=True)]
-    return n, means, [s - s1[i]*s1[j]/n for s, (i, j) in zip(sp, pairs, strict=True)]
+    return means, [s.double() - s1[i]*s1[j]/n for s, (i, j) in zip(sp, pairs, strict=True)]
+
+def _sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]]):
+    "Count, means and centred sums of products of `xs` over `dims` (keepdim, float64): corrected two-pass."
+    n, ms, s1, sp = _raw_sums(xs, dims, pairs)
+    return n, *_moments(n, ms, s1, sp, pairs)
 
 def _out(r:Tensor, x:Tensor, dims:tuple[int,...], keepdim:bool)->Tensor:
     return (r if keepdim else r.squeeze(dims)).to(x.dtype)
@@ -57,23 +101,31 @@ def mean(x:Tensor|np.ndarray,      # values
     x = _floats(x, 'mean')
     return x.mean(_dims(x, dim), keepdim=keepdim)
 
+def _var64(x:Tensor, dim, correction:int)->tuple[Tensor, tuple[int,...]]:
+    "The variance over `dim` in float64 (keepdim), and the reduced dims."
+    dims = _dims(x, dim)
+    n, _, (m2,) = _sums([x], dims, [(0, 0)])
+    return m2.clamp_min(0) / max(0, n - correction), dims
+
 def var(x:Tensor|np.ndarray,      # values
         dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
-        correction:int=0,         # divide by n - correction: 0 population (the lesson's), 1 sample (torch's default)
+        correction:int=0,         # divide by n - correction: 0 population (the lesson's), 1 sample
         keepdim:bool=False,       # keep reduced dimensions with size 1
        )->Tensor:                 # E[(X-E[X])²] · n/(n-correction)
     "Variance over `dim` by the corrected two-pass method: accurate where E[X²]-E[X]² cancels."
-    x = _floats(x, 'var'); dims = _dims(x, dim)
-    n, _, (m2,) = _sums([x], dims, [(0, 0)])
-    return _out(m2.clamp_min(0) / max(0, n - correction), x, dims, keepdim)
+    x = _floats(x, 'var')
+    v, dims = _var64(x, dim, correction)
+    return _out(v, x, dims, keepdim)
 
 def std(x:Tensor|np.ndarray,      # values
         dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
         correction:int=0,         # divide by n - correction: 0 population, 1 sample
         keepdim:bool=False,       # keep reduced dimensions with size 1
        )->Tensor:                 # √var
-    "Standard deviation over `dim`: the square root of `var`."
-    return var(x, dim, correction, keepdim).sqrt()
+    "Standard deviation over `dim`: the square root of the variance, taken before rounding to `x`'s dtype."
+    x = _floats(x, 'std')
+    v, dims = _var64(x, dim, correction)
+    return _out(v.sqrt(), x, dims, keepdim)
 
 def mad(x:Tensor|np.ndarray,      # values
         dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
@@ -88,7 +140,8 @@ def mad(x:Tensor|np.ndarray,      # values
 def _pair(x, y, fn:str)->tuple[Tensor,Tensor]:
     "`x` and `y` as floating tensors of one shape and one dtype, for `fn`."
     x, y = _floats(x, fn), _floats(y, fn)
-    if x.shape != y.shape: raise ValueError(f'{fn}: x and y must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}')
+    if x.shape != y.shape:
+        raise ValueError(f'{fn}: x and y must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}')
     dt = torch.promote_types(x.dtype, y.dtype)
     return x.to(dt), y.to(dt)
 
@@ -100,14 +153,14 @@ def cov(x:Tensor|np.ndarray,      # first variable's values
        )->Tensor:                 # E[(X-E[X])(Y-E[Y])] · n/(n-correction)
     "Covariance of `x` and `y` over `dim`, by the corrected two-pass method."
     x, y = _pair(x, y, 'cov'); dims = _dims(x, dim)
-    n, _, (c,) = _sums([x, y], dims, [(0, 1)])
+    n, _, (_, _, c) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
     return _out(c / max(0, n - correction), x, dims, keepdim)
 
 def corr(x:Tensor|np.ndarray,      # first variable's values
          y:Tensor|np.ndarray,      # second variable's values, same shape as `x`
          dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
          keepdim:bool=False,       # keep reduced dimensions with size 1
-        )->Tensor:                 # cov(X,Y)/(σ_X σ_Y) in [-1, 1]; NaN, with a warning, where X or Y is constant
+        )->Tensor:                 # cov(X,Y)/(σ_X σ_Y) in [-1, 1]; NaN, with a warning, if X or Y is constant
     "Pearson correlation of `x` and `y` over `dim`."
     x, y = _pair(x, y, 'corr'); dims = _dims(x, dim)
     _, _, (cxx, cyy, cxy) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
@@ -116,42 +169,79 @@ def corr(x:Tensor|np.ndarray,      # first variable's values
     if const.any():
         msg = f'corr: zero variance in {int(const.sum())} of {const.numel()} slices; their correlation is NaN'
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
-    return _out((cxy / (cxx*cyy).sqrt()).clamp(-1, 1).masked_fill(const, math.nan), x, dims, keepdim)
+    r = (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1, 1)
+    return _out(r.masked_fill(const, math.nan), x, dims, keepdim)
 
 # %% ../nbs/03_stats.ipynb #8c18efc5
 class RunningStats:
-    "Streaming count, mean and variance over batches: Welford's update a batch at a time, by Chan et al.'s merge."
-    def __init__(self, dim:int|tuple|None=None, # dimension(s) each batch reduces, e.g. (0,2,3) for per-channel stats of NCHW
-                 keepdim:bool=False):           # keep the reduced dims, with size 1, in the statistics (for broadcasting)
-        self.dim, self.keepdim, self.count, self.dtype, self._mean, self._m2 = dim, keepdim, 0, None, None, None
+    "Streaming count, mean and variance over batches: each batch's moments, merged by Chan et al.'s formula."
+    def __init__(self, dim:int|tuple|None=None, # dimension(s) each batch reduces, e.g. (0,2,3) per channel
+                 keepdim:bool=False):           # keep the reduced dims with size 1 (to broadcast back)
+        store_attr()
+        self.count, self.dtype, self._parts = 0, None, []  # parts: batches' summaries not yet merged
+
+    @classmethod
+    def of(cls, count:float,               # total weight of the data summarised; 0 for none
+           mean:Tensor,                    # their mean(s)
+           m2:Tensor,                      # their sum(s) of squared deviations from the mean, $M_2$
+           dim:int|tuple|None=None,        # dimension(s) that later batches reduce
+           keepdim:bool=False,             # as for `RunningStats`
+           dtype:torch.dtype|None=None,    # dtype of the statistics; `mean`'s when None
+          )->RunningStats:
+        "An accumulator that resumes from saved moments, such as a layer's buffers."
+        rs = cls(dim, keepdim)
+        z = torch.zeros_like(mean, dtype=torch.float64)
+        return rs._add(count, mean, z, m2, dtype or mean.dtype)
 
     def update(self, batch:Tensor|np.ndarray)->RunningStats:
-        "Fold in a batch: its moments by the corrected two-pass method, merged by Chan et al.'s formula."
+        "Fold in a batch: its moments by the corrected two-pass method."
         x = _floats(batch, 'RunningStats.update'); dims = _dims(x, self.dim)
-        n, (m,), (m2,) = _sums([x], dims, [(0, 0)])
-        if not self.keepdim: m, m2 = m.squeeze(dims), m2.squeeze(dims)
-        self.dtype = self.dtype or x.dtype
-        return self._fold(n, m, m2)
+        n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], self.keepdim)
+        return self._add(n, m if self.keepdim else m.view(s1.shape), s1, s2, x.dtype)
 
     def merge(self, other:RunningStats)->RunningStats:
         "Fold in another accumulator's statistics, as if its batches had been fed to this one."
-        self.dtype = self.dtype or other.dtype
-        return self._fold(other.count, other._mean, other._m2)
-
-    def _fold(self, n:int, m:Tensor, m2:Tensor)->RunningStats:
-        if not n: return self
-        if not self.count: self.count, self._mean, self._m2 = n, m, m2; return self
-        if m.shape != self._mean.shape:
-            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot join those of shape {tuple(self._mean.shape)}')
-        tot, delta = self.count + n, m - self._mean
-        self._mean, self._m2 = self._mean + delta * (n/tot), self._m2 + m2 + delta**2 * (self.count*n/tot)
-        self.count = tot
+        if not isinstance(other, RunningStats):
+            raise TypeError(f'RunningStats.merge: expected a RunningStats, got {type(other).__name__}')
+        for part in other._parts: self._add(*part, other.dtype)
         return self
 
-    def _ready(self):
+    def _add(self, n:float, m:Tensor, s1:Tensor, s2:Tensor, dtype:torch.dtype)->RunningStats:
+        "Keep one batch's summary: count, rounded mean, sums of deviations from it and of their squares."
+        if self._parts and m.shape != self._parts[0][1].shape:
+            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot join '
+                             f'those of shape {tuple(self._parts[0][1].shape)}')
+        self.dtype = self.dtype or dtype
+        if n: self._parts.append((n, m, s1, s2))
+        self.count += n
+        if len(self._parts) > 256: self._merged()
+        return self
+
+    def _merged(self)->tuple[Tensor, Tensor]:
+        "Mean and $M_2$ of all the parts, in float64, merged at once: $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$."
         if not self.count: raise ValueError('RunningStats: no data yet; call `update` first')
+        ns, ms, s1, s2 = zip(*self._parts)
+        w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
+        ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
+        ms, m2s = ms + s1/w, s2 - s1*s1/w
+        m = (w*ms).sum(0) / self.count
+        m2 = m2s.sum(0) + (w*(ms-m)**2).sum(0)
+        self._parts = [(self.count, m, torch.zeros_like(m), m2)]
+        return m, m2
 
     @property
-    def mean(self)->Tensor: self._ready(); return self._mean.to(self.dtype)
-    def var(self, correction:int=0)->Tensor: self._ready(); return (self._m2.clamp_min(0) / max(0, self.count - correction)).to(self.dtype)
-    def std(self, correction:int=0)->Tensor: return self.var(correction).sqrt()
+    def moments(self)->tuple[float, Tensor, Tensor]:
+        "Count, mean and $M_2$ in float64: the state `RunningStats.of` resumes from."
+        m, m2 = self._merged()
+        return self.count, m, m2
+
+    @property
+    def mean(self)->Tensor: return self._merged()[0].to(self.dtype)
+
+    def var(self, correction:int=0)->Tensor:
+        "Variance of all the data so far: $M_2/(n-\\text{correction})$."
+        return (self._merged()[1].clamp_min(0) / max(0, self.count - correction)).to(self.dtype)
+
+    def std(self, correction:int=0)->Tensor:
+        "Standard deviation of all the data so far, the root taken in float64."
+        return (self._merged()[1].clamp_min(0) / max(0, self.count - correction)).sqrt().to(self.dtype)

@@ -5,7 +5,7 @@ counts checks rather than steps. A step that cannot run at all (a missing tool) 
 
 Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_export` and the README are run on a
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
-reader's `_docs/` stays as it is) and handed to pytest in `SITE_UNDER_TEST` (see `tools/sitetest.py`).
+reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
 Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
 each, two workers), then the library's and the build's tests; and the generated files, ruff, the site build, then the
 browser and live tests of that site (one Chromium, one Pyodide start in Node).
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SITE_ENV = 'SITE_UNDER_TEST'
+SITE_ENV = 'SITE_DIR'
 
 def run(*cmd, cwd:Path=ROOT, env:dict|None=None)->tuple[int,str]:
     "Run `cmd` in `cwd`; its exit status and its output (stdout and stderr)."
@@ -113,8 +113,9 @@ class Tally:
 
 def main()->int:
     tally, t0 = Tally(), time.time()
+    given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
     with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
-        site = Path(tmp)/'site'
+        site = Path(given).absolute() if given else Path(tmp)/'site'
         built = threading.Event()
         def notebooks_lane():
             tally.step('nbdev_test and stored outputs', notebooks_step)
@@ -125,7 +126,7 @@ def main()->int:
             try:
                 tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
                 tally.step('ruff check', ruff)
-                tally.step('site builds', site_step, site)
+                if not given: tally.step('site builds', site_step, site)
             finally: built.set()
             tally.step('pytest tests/browser tests/live', pytest_step, site, 'browser', 'live')
         with ThreadPoolExecutor(2) as ex:

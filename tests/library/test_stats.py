@@ -120,3 +120,23 @@ def test_running_stats_merge_equals_one_shot(xd, parts, data):
         check(rs.mean, m, torch.mean(x, dim), floor_n * eps * np.abs(a).mean(axis=ax))
         check(rs.var(), v, torch.var(x, dim, correction=0), floor_n * eps * delta2 + 4 * eps * v)
         check(rs.var(), var(x, dim), var(x, dim), floor_n * eps * (delta2 + v))
+
+@SET
+@given(st.sampled_from([torch.float32, torch.float64]), st.integers(-30, 30),
+       hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(-1, 1)),
+       hnp.arrays(np.float64, st.integers(2, 40), elements=st.floats(-1, 1)))
+def test_extreme_magnitudes(dt, e, u, w):
+    "Values of magnitude 10^e, e from -30 to 30: squares that leave float32's range give no inf, 0 or wrong ρ."
+    n = min(len(u), len(w))
+    x, y = torch.tensor(u[:n] * 10.**e).to(dt), torch.tensor(w[:n]).to(dt)
+    a, b = x.double().numpy().astype(np.longdouble), y.double().numpy().astype(np.longdouble)
+    assume(np.ptp(a) > 0 and np.ptp(b) > 0)
+    da, db = a - a.mean(), b - b.mean()
+    sa, sb = np.sqrt((da**2).mean()), np.sqrt((db**2).mean())
+    eps = EPS[dt] * 8 * (np.log2(n) + 2)
+    delta = abs(float(torch.mean(x).double()) - float(a.mean()))   # the rounding of the mean, as in `check`
+    check(std(x), sa, torch.std(x, correction=0), eps * (sa + delta))
+    r = ((da * db).mean() / (sa * sb))
+    theirs = torch.corrcoef(torch.stack([x, y]))[0, 1]
+    check(corr(x, y), r, theirs, eps * (1 + delta / sa))
+    check(cov(x, y), (da * db).mean(), torch.cov(torch.stack([x, y]), correction=0)[0, 1], eps * (sa + delta) * sb)
