@@ -11,7 +11,8 @@ from tools.sitebuild import BuildError, build, pandoc  # noqa: E402
 from tools.sitebuild.build import check_notebook, staged  # noqa: E402
 from tools.sitebuild.notebook import cell_options, to_markdown  # noqa: E402
 from tools.sitebuild.pandoc import to_gfm, to_html  # noqa: E402
-from tools.sitebuild.config import Site, page_name  # noqa: E402
+from tools.sitebuild.config import Site  # noqa: E402
+from tools.notebooks import page_name  # noqa: E402
 from tools.sitebuild.page import inline, local_links  # noqa: E402
 FIX = ROOT/'tests'/'fixtures'/'sitebuild'
 

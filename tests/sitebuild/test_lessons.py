@@ -1,0 +1,71 @@
+"""A second lesson in its own folder of nbs/ (tests/fixtures/lessons, settings.ini `recursive = True`): pages are keyed by
+path, so its `callbacks` page does not collide with the first lesson's, and every link works from either folder."""
+import json, os, re, shutil, subprocess, sys
+from pathlib import Path
+
+import pytest
+
+from tools.notebooks import page_name
+from tools.sitebuild.page import relative
+from tools.sitetest import ROOT, broken_links, pages, parse
+
+FIX = ROOT/'tests'/'fixtures'/'lessons'
+PAGES = ['callbacks.html', 'index.html', 'lesson_b/callbacks.html', 'lesson_b/intro.html']
+
+def test_page_names_keep_the_folder():
+    assert page_name('lesson11/01_callbacks.ipynb') == 'lesson11/callbacks.html' != page_name('00_callbacks.ipynb')
+
+@pytest.mark.parametrize('href, current, link', [('callbacks.html#x', 'lesson_b/intro.html', '../callbacks.html#x'),
+    ('lesson_b/callbacks.html', 'lesson_b/intro.html', 'callbacks.html'), ('lesson_b/intro.html', 'index.html', 'lesson_b/intro.html'),
+    ('#top', 'lesson_b/intro.html', '#top'), ('https://example.com/a.html', 'lesson_b/intro.html', 'https://example.com/a.html')])
+def test_links_are_written_relative_to_the_page(href, current, link):
+    assert relative(href, current) == link
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory)->Path:
+    "The fixture project of two lessons, built offline (the strict checks included) into its `_docs`."
+    d = tmp_path_factory.mktemp('lessons')
+    shutil.copytree(FIX/'nbs', d/'nbs')
+    shutil.copy(FIX/'settings.ini', d)
+    shutil.copy(FIX/'_quarto.yml', d/'nbs'/'_quarto.yml')
+    p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet'], cwd=d, capture_output=True, text=True,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert p.returncode == 0, p.stdout + p.stderr
+    return d/'_docs'
+
+def test_both_lessons_callbacks_pages_exist_at_distinct_paths(site):
+    assert [p.relative_to(site).as_posix() for p in pages(site)] == PAGES
+    titles = [re.search(r'<h1 class="title">(.*?)</h1>', (site/p).read_text())[1] for p in PAGES if 'callbacks' in p]
+    assert titles == ['Callbacks of Lesson A', 'Callbacks of Lesson B']
+
+def test_every_link_and_resource_resolves_from_either_folder(site):
+    assert broken_links(site) == []
+
+def test_sidebar_from_a_page_in_the_folder(site):
+    html = (site/'lesson_b'/'intro.html').read_text()
+    sidebar = re.search(r'<nav id="sidebar".*?</nav>', html, re.S)[0]
+    assert re.findall(r'sidebar-section-title">([^<]+)', sidebar) == ['Lesson A', 'Lesson B']
+    assert re.findall(r'href="([^"]+)"', sidebar) == ['../index.html', '../callbacks.html', 'intro.html', 'callbacks.html']
+    assert 'aria-current="page">Introduction to Lesson B' in sidebar
+    links = parse(site/'lesson_b'/'intro.html')
+    assert {'callbacks.html', '../callbacks.html#a-heading-of-lesson-a', '../index.html'} <= set(links.links)
+    assert {'../site_libs/site.css', '../site_libs/live/live.js', 'intro_files/figure-html/cell-3-output-1.png'} <= set(links.resources)
+
+def test_title_search_download_and_meta_follow_the_folder(site):
+    html = (site/'lesson_b'/'intro.html').read_text()
+    assert '<a class="navbar-brand" href="../index.html">Two lessons</a>' in html   # from settings.ini, not one lesson
+    assert '<a href="00_intro.ipynb" download>' in html and (site/'lesson_b'/'00_intro.ipynb').exists()
+    assert 'https://github.com/fixture-user/two_lessons/blob/main/nbs/lesson_b/00_intro.ipynb' in html
+    assert ('<meta property="og:image" content="https://fixture-user.github.io/two_lessons/lesson_b/intro_files/figure-html/'
+            'cell-3-output-1.png">') in html
+    assert (site/'lesson_b'/'callbacks.html.md').read_text().startswith('# Callbacks of Lesson B')
+    sitemap, llms = (site/'sitemap.xml').read_text(), (site/'llms.txt').read_text()
+    assert 'two_lessons/lesson_b/callbacks.html</loc>' in sitemap and 'two_lessons/callbacks.html</loc>' in sitemap
+    assert re.search(r'^## Lesson B\n\n- \[Introduction to Lesson B\]\(https://fixture-user\.github\.io/two_lessons/lesson_b/intro\.html\.md\)',
+                     llms, re.M)
+    pagefind = json.loads((site/'_pagefind'/'pagefind-entry.json').read_text())
+    assert pagefind['languages']['en']['page_count'] == len(PAGES)
+
+def test_live_cells_of_the_page_in_the_folder(site):
+    html = (site/'lesson_b'/'callbacks.html').read_text()
+    assert 'class="cell live"' in html and (site/'site_libs'/'live'/'runner.py').exists()
