@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from tools.notebooks import page_name
-from tools.sitebuild.page import relative
+from tools.sitebuild.config import Site
+from tools.sitebuild.page import local_links, relative
 from tools.sitetest import ROOT, broken_links, pages, parse
 
 FIX = ROOT/'tests'/'fixtures'/'lessons'
@@ -20,6 +21,13 @@ def test_page_names_keep_the_folder():
     ('#top', 'lesson_b/intro.html', '#top'), ('https://example.com/a.html', 'lesson_b/intro.html', 'https://example.com/a.html')])
 def test_links_are_written_relative_to_the_page(href, current, link):
     assert relative(href, current) == link
+
+def test_doc_links_from_a_page_in_a_folder():
+    site = Site(root=ROOT, nbs=ROOT/'nbs', out=ROOT/'_docs', title='t', description='', site_url='https://u.github.io/r',
+                repo_url='https://github.com/u/r', branch='main', readme_nb='index.ipynb')
+    body = '<a href="https://u.github.io/r/stats.html#var">a</a> <a href="https://u.github.io/r/lesson11/hooks.html#_x">b</a>'
+    assert local_links(body, site, {'stats.html': {'var'}}, 'lesson11/intro.html') == (
+        '<a href="../stats.html#var">a</a> <a href="hooks.html">b</a>')
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory)->Path:
