@@ -1,6 +1,6 @@
 """A second lesson in its own folder of nbs/ (tests/fixtures/lessons, settings.ini `recursive = True`): pages are keyed by
 path, so its `callbacks` page does not collide with the first lesson's, and every link works from either folder."""
-import json, os, re, shutil, subprocess, sys
+import json, re
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,6 @@ from tools.sitebuild.config import Site
 from tools.sitebuild.page import local_links, relative
 from tools.sitetest import ROOT, broken_links, pages, parse
 
-FIX = ROOT/'tests'/'fixtures'/'lessons'
 PAGES = ['callbacks.html', 'index.html', 'lesson_b/callbacks.html', 'lesson_b/intro.html']
 
 def test_page_names_keep_the_folder():
@@ -30,16 +29,7 @@ def test_doc_links_from_a_page_in_a_folder():
         '<a href="../stats.html#var">a</a> <a href="hooks.html">b</a>')
 
 @pytest.fixture(scope='module')
-def site(tmp_path_factory)->Path:
-    "The fixture project of two lessons, built offline (the strict checks included) into its `_docs`."
-    d = tmp_path_factory.mktemp('lessons')
-    shutil.copytree(FIX/'nbs', d/'nbs')
-    shutil.copy(FIX/'settings.ini', d)
-    shutil.copy(FIX/'_quarto.yml', d/'nbs'/'_quarto.yml')
-    p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet'], cwd=d, capture_output=True, text=True,
-                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
-    assert p.returncode == 0, p.stdout + p.stderr
-    return d/'_docs'
+def site(lessons_site)->Path: return lessons_site
 
 def test_both_lessons_callbacks_pages_exist_at_distinct_paths(site):
     assert [p.relative_to(site).as_posix() for p in pages(site)] == PAGES
