@@ -42,7 +42,9 @@ def head_tags(site:Site, page:PageHTML)->str:
     tags = [('og:title', page.title), ('og:description', page.description), ('og:site_name', site.title),
             ('og:url', url), ('og:type', 'website' if page.href == 'index.html' else 'article')]
     fig = first_figure(page.body)
-    if fig: tags += [('og:image', site_base(site) + posixpath.normpath(posixpath.join(posixpath.dirname(page.href), fig[0])))] + ([('og:image:alt', fig[1])] if fig[1] else [])
+    if fig:   # the figure's address is relative to the page, which may sit in a folder
+        tags.append(('og:image', site_base(site) + posixpath.normpath(posixpath.join(posixpath.dirname(page.href), fig[0]))))
+        if fig[1]: tags.append(('og:image:alt', fig[1]))
     tags.append(('twitter:card', 'summary_large_image' if fig else 'summary'))
     res = [f'<link rel="canonical" href="{esc(url)}">']
     res += [f'<meta {"name" if k.startswith("twitter:") else "property"}="{k}" content="{plain(v)}">' for k, v in tags]
