@@ -8,6 +8,7 @@ import pytest
 from tools.notebooks import page_name
 from tools.sitebuild.config import Site
 from tools.sitebuild.page import local_links, relative
+from tools.sitebuild.strict import sidebar_problems
 from tools.sitetest import ROOT, broken_links, pages, parse
 
 PAGES = ['callbacks.html', 'index.html', 'lesson_b/callbacks.html', 'lesson_b/intro.html']
@@ -67,3 +68,15 @@ def test_title_search_download_and_meta_follow_the_folder(site):
 def test_live_cells_of_the_page_in_the_folder(site):
     html = (site/'lesson_b'/'callbacks.html').read_text()
     assert 'class="cell live"' in html and (site/'site_libs'/'live'/'runner.py').exists()
+
+def test_a_lesson_folder_nbdev_does_not_list_is_named_with_the_setting(tmp_path):
+    (tmp_path/'lesson_b').mkdir()
+    (tmp_path/'lesson_b'/'01_callbacks.ipynb').write_text('{}')
+    assert sidebar_problems(['index.ipynb'], ['index.ipynb', 'lesson_b/01_callbacks.ipynb', 'lesson_b/gone.ipynb'], nbs=tmp_path) == [
+        '_quarto.yml lists lesson_b/01_callbacks.ipynb in the sidebar, but nbdev does not list nbs/lesson_b/01_callbacks.ipynb: set '
+        '`recursive = True` in settings.ini so that notebooks in folders of nbs/ are part of the site (a folder starting with `_` or '
+        '`.` never is)',
+        '_quarto.yml lists lesson_b/gone.ipynb in the sidebar, but nbs/lesson_b/gone.ipynb does not exist: remove the entry or '
+        'restore the notebook']
+    assert sidebar_problems(['lesson_b/01_callbacks.ipynb'], []) == [
+        'nbs/lesson_b/01_callbacks.ipynb is not in the sidebar: add it to `website.sidebar.contents` in _quarto.yml']

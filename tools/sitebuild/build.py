@@ -199,7 +199,7 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         proc = process(site, nbs, force, quiet)
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
-        if bad := sidebar_problems(nbs, sidebar_hrefs(site.sidebar)): raise BuildError('\n  '.join(['the sidebar:', *bad]))
+        if bad := sidebar_problems(nbs, sidebar_hrefs(site.sidebar), nbs=site.nbs): raise BuildError('\n  '.join(['the sidebar:', *bad]))
         lost = [nb for nb in nbs if not (proc/nb).exists()]
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
         with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(nb, proc, site, cache, tooling), nbs))  # pandoc runs
