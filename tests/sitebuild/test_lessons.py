@@ -5,16 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from tools.notebooks import page_name
 from tools.sitebuild.config import Site
 from tools.sitebuild.page import local_links, relative
 from tools.sitebuild.strict import sidebar_problems
 from tools.sitetest import ROOT, broken_links, pages, parse
 
 PAGES = ['callbacks.html', 'index.html', 'lesson_b/callbacks.html', 'lesson_b/intro.html']
-
-def test_page_names_keep_the_folder():
-    assert page_name('lesson11/01_callbacks.ipynb') == 'lesson11/callbacks.html' != page_name('00_callbacks.ipynb')
 
 @pytest.mark.parametrize('href, current, link', [('callbacks.html#x', 'lesson_b/intro.html', '../callbacks.html#x'),
     ('lesson_b/callbacks.html', 'lesson_b/intro.html', 'callbacks.html'), ('lesson_b/intro.html', 'index.html', 'lesson_b/intro.html'),

@@ -28,8 +28,8 @@ def main(argv:list[str]|None=None)->int:
             return 0
         if a.command == 'pages':
             from .build import source_notebooks
+            from tools.notebooks import page_name
             from .config import load_site
-            from ..notebooks import page_name
             site = load_site(a.out)
             missing = [f'{p} → {page_name(p)}' for p in source_notebooks(site) if not (site.out/page_name(p)).exists()]
             if missing: raise BuildError(f'{site.out} lacks the pages of {", ".join(missing)}')

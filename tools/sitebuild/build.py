@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..notebooks import nb_rel, notebooks
+from tools.notebooks import nb_rel, notebooks
+
 from . import BuildError
 from .config import Site, load_site
 from .live import install_live, notebook_live_cells

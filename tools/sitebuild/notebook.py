@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from ..notebooks import page_name
 from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}

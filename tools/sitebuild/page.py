@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from ..notebooks import page_name
 from .config import Site
 
 TEMPLATE = Template((Path(__file__).parent/'assets'/'page.html').read_text())

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from ..notebooks import page_name
 from .build import processed
 from .config import load_site
 from .notebook import to_markdown
