@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import BuildError
 from .config import Site, load_site
+from .figures import check_alt
 from .live import install_live, notebook_live_cells
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
@@ -29,6 +30,7 @@ def check_notebook(path:Path)->dict:
             first = cell_options(text(cell.get('source')))[1].split('\n')[0]
             raise BuildError(f'{path}: cell {i} (`{first}`) has a stored error, {err.get("ename")}: {err.get("evalue")}. '
                              'Fix the cell and re-run the notebook, or mark it `#| error: true` if the error is the lesson.')
+    check_alt(path, nb)
     return nb
 
 @contextlib.contextmanager

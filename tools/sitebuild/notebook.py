@@ -12,6 +12,8 @@ import yaml
 
 from . import BuildError
 from .config import page_name
+from . import figures   # which imports this module
+from .showdoc import is_show_doc, render_show_doc
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
@@ -66,12 +68,12 @@ class _Cell:
         self.lang = cell.get('metadata', {}).get('language', 'python')
         self.outputs = cell.get('outputs', [])
 
-    def image(self, mime:str, data, j:int)->str:
+    def image(self, mime:str, data, j:int, output:dict)->str:
         path = f'{page_name(self.page)[:-5]}_files/figure-html/cell-{self.idx}-output-{j}.{IMAGES[mime]}'
         self.files[path] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
-        cap = str(self.opts.get('fig-cap', '')).replace('\n', ' ')
-        alt = f' fig-alt="{self.opts["fig-alt"]}"' if 'fig-alt' in self.opts else ''
-        return f'![{cap}]({path}){{{alt.strip()}}}' if alt else f'![{cap}]({path})'
+        cap = str(self.opts.get('fig-cap', '') or '').replace('\n', ' ')
+        alt = str(self.opts.get('fig-alt', '') or '').replace('\n', ' ') or cap   # figures.check_alt: one is there
+        return f'![{cap}]({path}){{{figures.attr("alt", alt)}{figures.size_attrs(output, mime)}}}'
 
     def output(self, o:dict, j:int)->str:
         kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
@@ -83,9 +85,10 @@ class _Cell:
             return div(fenced(tb), '.cell-output .cell-output-error')
         data = o.get('data', {})
         mime = next((m for m in IMAGES if m in data), None)
-        if mime: return div(self.image(mime, data[mime], j), '.cell-output .cell-output-display')
+        if mime: return div(self.image(mime, data[mime], j, o), '.cell-output .cell-output-display')
         if 'text/markdown' in data:
             md = text(data['text/markdown'])
+            if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}')
             return md if asis else div(md, '.cell-output .cell-output-display')
         if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), '.cell-output .cell-output-display')
         if 'text/plain' in data:

@@ -1,0 +1,122 @@
+"""`show_doc` output, rendered at build time as nbdev's own docs show docments: a heading, a compact signature and a
+parameter table (Type, Default, Details), with working links and no markdown syntax inside code.
+
+nbdev 2.4 stores show_doc output as markdown: an optional `---`, a `[source](…){…}` link, `### name`, a ```python
+fence holding `def name(` and one parameter a line with its `# comment`, then the `*docstring*`. In `_proc/` nbdev
+has turned backticked names into links (``[`Learner`](https://…)``), also inside that fence.
+"""
+from __future__ import annotations
+import ast, html, io, re, textwrap, tokenize
+
+from . import BuildError
+
+WIDTH = 90   # the code column shows 92 monospace characters at a 1280 px window
+_doc = re.compile(r'^(?:---\s*\n\s*)?(\[source\]\([^)\s]+\)(?:\{[^}\n]*\})?)\s*\n\s*(#{2,6} [^\n]+)\n\s*'
+                  r'```python\n(.*?)\n```[ \t]*\n?(.*)\Z', re.S)
+_code_link = re.compile(r'\[`([^`\]]+)`\]\(([^)\s]+)\)')   # [`Learner`](https://…)
+_link = re.compile(r'\[([^\]]+)\]\(([^)\s]+)\)')
+
+def is_show_doc(md:str)->bool: return bool(_doc.match(md.strip()))
+
+def inline_html(md:str)->str:
+    "Docments text (markdown: `code`, links, *emphasis*) as HTML."
+    out, pos = [], 0
+    pat = re.compile(r'\[`([^`\]]+)`\]\(([^)\s]+)\)|\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`|\*([^*\s][^*]*)\*')
+    for m in pat.finditer(md):
+        out.append(html.escape(md[pos:m.start()]))
+        if m[1]: out.append(f'<a href="{html.escape(m[2])}"><code>{html.escape(m[1])}</code></a>')
+        elif m[3]: out.append(f'<a href="{html.escape(m[4])}">{inline_html(m[3])}</a>')
+        elif m[5]: out.append(f'<code>{html.escape(m[5])}</code>')
+        else: out.append(f'<em>{inline_html(m[6])}</em>')
+        pos = m.end()
+    return ''.join(out) + html.escape(md[pos:])
+
+def type_html(src:str, links:dict[str, str])->str:
+    "An annotation as HTML code, its linked names (`links`: name → address) as links."
+    if not src: return ''
+    names = sorted(links, key=len, reverse=True)
+    if not names: return f'<code>{html.escape(src)}</code>'
+    pat = re.compile(r'(?<![\w.])(' + '|'.join(map(re.escape, names)) + r')(?![\w])')
+    out, pos = [], 0
+    for m in pat.finditer(src):
+        out.append(html.escape(src[pos:m.start()]) + f'<a href="{html.escape(links[m[1]])}">{html.escape(m[1])}</a>')
+        pos = m.end()
+    return '<code>' + ''.join(out) + html.escape(src[pos:]) + '</code>'
+
+def comments(code:str)->dict[int, str]:
+    "{line number: text} of the `# comments` in `code`."
+    toks = tokenize.generate_tokens(io.StringIO(code).readline)
+    return {t.start[0]: t.string.lstrip('#').strip() for t in toks if t.type == tokenize.COMMENT}
+
+def parse_signature(code:str, where:str):
+    "(function node, source without comments, {line: comment}) of the fenced signature `code` (links already removed)."
+    try:
+        notes = comments(code)
+        tree = ast.parse(code.rstrip() + '\n    ...\n')
+    except (SyntaxError, tokenize.TokenError) as e:
+        raise BuildError(f'{where}: the show_doc signature is not Python ({e}):\n{code}') from e
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        raise BuildError(f'{where}: the show_doc signature is not a `def` or `class`:\n{code}')
+    return node, notes
+
+def _seg(code:str, node)->str: return ' '.join((ast.get_source_segment(code, node) or '').split()) if node else ''
+
+def params(node, code:str, notes:dict[int, str])->list[tuple[str, str, str, str]]:
+    "(name with * or **, annotation, default, comment) of each parameter of `node`."
+    if isinstance(node, ast.ClassDef): return []
+    a = node.args
+    pos = a.posonlyargs + a.args
+    defaults = [None] * (len(pos) - len(a.defaults)) + list(a.defaults)
+    res = [(p.arg, p, d) for p, d in zip(pos, defaults)]
+    if a.vararg: res.append(('*' + a.vararg.arg, a.vararg, None))
+    res += [(p.arg, p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults)]
+    if a.kwarg: res.append(('**' + a.kwarg.arg, a.kwarg, None))
+    return [(n, _seg(code, p.annotation), _seg(code, d), notes.get(p.lineno, '')) for n, p, d in res]
+
+def signature(name:str, ps:list, ret:str)->str:
+    "`name(a:T=d, …)->R`, wrapped to `WIDTH` characters with continuation lines indented."
+    items = [f'{n}:{t}' if t else n for n, t, _, _ in ps]
+    items = [f'{it}={d}' if d else it for it, (_, _, d, _) in zip(items, ps)]
+    one = f'{name}({", ".join(items)})' + (f'->{ret}' if ret else '')
+    if len(one) <= WIDTH: return one
+    body = textwrap.fill(', '.join(items), WIDTH - 4, initial_indent='    ', subsequent_indent='    ',
+                         break_long_words=False, break_on_hyphens=False)
+    return f'{name}(\n{body}\n)' + (f'->{ret}' if ret else '')
+
+def table_html(ps:list, ret:str, ret_note:str, links:dict[str, str])->str:
+    "The parameter table, as nbdev's docs show docments; empty when nothing is documented or typed."
+    rows = [(f'<td>{html.escape(n)}</td>', t, d, c) for n, t, d, c in ps]
+    if ret or ret_note: rows.append(('<td><strong>Returns</strong></td>', ret, '', ret_note))
+    if not any(t or d or c for _, t, d, c in rows): return ''
+    body = ''.join(f'<tr>{n}<td>{type_html(t, links)}</td><td>{f"<code>{html.escape(d)}</code>" if d else ""}</td>'
+                   f'<td>{inline_html(c)}</td></tr>' for n, t, d, c in rows)
+    return ('<table class="docments"><thead><tr><th scope="col"></th><th scope="col">Type</th><th scope="col">Default</th>'
+            f'<th scope="col">Details</th></tr></thead><tbody>{body}</tbody></table>')
+
+def render_show_doc(md:str, where:str)->str:
+    "show_doc markdown `md` (from `where`, for messages) as page markdown: heading, signature, table, docstring."
+    m = _doc.match(md.strip())
+    if not m: raise BuildError(f'{where}: not show_doc output:\n{md[:300]}')
+    source, heading, fence, rest = m[1], m[2], m[3], m[4].strip()
+    links = {}
+    def unlink(x):
+        links[x[1]] = x[2]
+        return x[1]
+    plain = lambda s: _link.sub(lambda x: x[1], _code_link.sub(unlink, s))  # noqa: E731
+    code = plain(fence)
+    node, notes = parse_signature(code, where)
+    lines = fence.split('\n')
+    for n, note in notes.items():   # the comment as written, its links kept: the suffix of the line that reads `note`
+        line = lines[n - 1]
+        notes[n] = next((line[i:].lstrip('#').strip() for i, ch in enumerate(line)
+                         if ch == '#' and plain(line[i:]).lstrip('#').strip() == note), note)
+    ps = params(node, code, notes)
+    ret = _seg(code, getattr(node, 'returns', None))
+    ret_note = notes.get(node.returns.lineno, '') if getattr(node, 'returns', None) else ''
+    sig = signature(node.name, ps, ret)
+    link = re.sub(r'\{[^}]*\}$', '', source)   # the source link, without nbdev's inline style (the site styles it)
+    parts = [heading, f'{link}{{.doc-source}}', f'```{{.python .signature}}\n{sig}\n```']
+    if table := table_html(ps, ret, ret_note, links): parts.append(f'```{{=html}}\n{table}\n```')
+    if rest: parts.append(rest)
+    return '\n\n'.join(parts)
