@@ -6,7 +6,7 @@ fence holding `def name(` and one parameter a line with its `# comment`, then th
 has turned backticked names into links (``[`Learner`](https://…)``), also inside that fence.
 """
 from __future__ import annotations
-import ast, html, io, re, textwrap, tokenize
+import ast, io, re, textwrap, tokenize
 
 from . import BuildError
 
@@ -18,30 +18,22 @@ _link = re.compile(r'\[([^\]]+)\]\(([^)\s]+)\)')
 
 def is_show_doc(md:str)->bool: return bool(_doc.match(md.strip()))
 
-def inline_html(md:str)->str:
-    "Docments text (markdown: `code`, links, *emphasis*) as HTML."
-    out, pos = [], 0
-    pat = re.compile(r'\[`([^`\]]+)`\]\(([^)\s]+)\)|\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`|\*([^*\s][^*]*)\*')
-    for m in pat.finditer(md):
-        out.append(html.escape(md[pos:m.start()]))
-        if m[1]: out.append(f'<a href="{html.escape(m[2])}"><code>{html.escape(m[1])}</code></a>')
-        elif m[3]: out.append(f'<a href="{html.escape(m[4])}">{inline_html(m[3])}</a>')
-        elif m[5]: out.append(f'<code>{html.escape(m[5])}</code>')
-        else: out.append(f'<em>{inline_html(m[6])}</em>')
-        pos = m.end()
-    return ''.join(out) + html.escape(md[pos:])
+def code_span(s:str)->str:
+    "`s` as a markdown code span, fenced by more backticks than it holds."
+    fence = '`' * (1 + max((len(m) for m in re.findall(r'`+', s)), default=0))
+    return f'{fence} {s} {fence}' if s.startswith('`') or s.endswith('`') else f'{fence}{s}{fence}'
 
-def type_html(src:str, links:dict[str, str])->str:
-    "An annotation as HTML code, its linked names (`links`: name → address) as links."
+def type_markdown(src:str, links:dict[str, str])->str:
+    "An annotation as markdown code, its linked names (`links`: name → address) as links."
     if not src: return ''
-    names = sorted(links, key=len, reverse=True)
-    if not names: return f'<code>{html.escape(src)}</code>'
-    pat = re.compile(r'(?<![\w.])(' + '|'.join(map(re.escape, names)) + r')(?![\w])')
+    if not links: return code_span(src)
+    pat = re.compile(r'(?<![\w.])(' + '|'.join(map(re.escape, sorted(links, key=len, reverse=True))) + r')(?!\w)')
     out, pos = [], 0
     for m in pat.finditer(src):
-        out.append(html.escape(src[pos:m.start()]) + f'<a href="{html.escape(links[m[1]])}">{html.escape(m[1])}</a>')
+        if m.start() > pos: out.append(code_span(src[pos:m.start()]))
+        out.append(f'[{code_span(m[1])}]({links[m[1]]})')
         pos = m.end()
-    return '<code>' + ''.join(out) + html.escape(src[pos:]) + '</code>'
+    return ''.join(out) + (code_span(src[pos:]) if pos < len(src) else '')
 
 def comments(code:str)->dict[int, str]:
     "{line number: text} of the `# comments` in `code`."
@@ -85,14 +77,16 @@ def signature(name:str, ps:list, ret:str)->str:
     return f'{name}(\n{body}\n)' + (f'->{ret}' if ret else '')
 
 def table_html(ps:list, ret:str, ret_note:str, links:dict[str, str])->str:
-    "The parameter table, as nbdev's docs show docments; empty when nothing is documented or typed."
-    rows = [(f'<td>{html.escape(n)}</td>', t, d, c) for n, t, d, c in ps]
-    if ret or ret_note: rows.append(('<td><strong>Returns</strong></td>', ret, '', ret_note))
+    """The parameter table, as nbdev's docs show docments; empty when nothing is documented or typed. HTML whose cells
+    pandoc reads as markdown (its `markdown_in_html_blocks`), so the details keep their links, code and math."""
+    rows = [(code_span(n), t, d, c) for n, t, d, c in ps]
+    if ret or ret_note: rows.append(('**Returns**', ret, '', ret_note))
     if not any(t or d or c for _, t, d, c in rows): return ''
-    body = ''.join(f'<tr>{n}<td>{type_html(t, links)}</td><td>{f"<code>{html.escape(d)}</code>" if d else ""}</td>'
-                   f'<td>{inline_html(c)}</td></tr>' for n, t, d, c in rows)
-    return ('<table class="docments"><thead><tr><th scope="col"></th><th scope="col">Type</th><th scope="col">Default</th>'
-            f'<th scope="col">Details</th></tr></thead><tbody>{body}</tbody></table>')
+    body = ''.join(f'<tr>\n<td>{n}</td>\n<td>{type_markdown(t, links)}</td>\n<td>{code_span(d) if d else ""}</td>\n'
+                   f'<td>{" ".join(c.split())}</td>\n</tr>\n' for n, t, d, c in rows)
+    return ('<table class="docments">\n<thead>\n<tr>\n<th scope="col"></th>\n<th scope="col">Type</th>\n'
+            '<th scope="col">Default</th>\n<th scope="col">Details</th>\n</tr>\n</thead>\n'
+            f'<tbody>\n{body}</tbody>\n</table>')
 
 def render_show_doc(md:str, where:str)->str:
     "show_doc markdown `md` (from `where`, for messages) as page markdown: heading, signature, table, docstring."
@@ -117,6 +111,6 @@ def render_show_doc(md:str, where:str)->str:
     sig = signature(node.name, ps, ret)
     link = re.sub(r'\{[^}]*\}$', '', source)   # the source link, without nbdev's inline style (the site styles it)
     parts = [heading, f'{link}{{.doc-source}}', f'```{{.python .signature}}\n{sig}\n```']
-    if table := table_html(ps, ret, ret_note, links): parts.append(f'```{{=html}}\n{table}\n```')
+    if table := table_html(ps, ret, ret_note, links): parts.append(table)
     if rest: parts.append(rest)
     return '\n\n'.join(parts)
