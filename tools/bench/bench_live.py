@@ -48,7 +48,8 @@ def main(repeats:int=10):
     each = ', '.join(f'{t:.2f}' for t in colds)
     print(f'cold: Run at page load to first output:      {cold:6.2f} s  median of {len(colds)}: {each}')
     print(f'  Pyodide start-up in the worker:             {statistics.median(starts):6.2f} s')
-    print(f'warm: Run once Python has loaded ahead:      {warm*1000:6.0f} ms median of {len(warms)}: {", ".join(f"{t*1000:.0f}" for t in warms)}')
+    each = ', '.join(f'{t*1000:.0f}' for t in warms)
+    print(f'warm: Run once Python has loaded ahead:      {warm*1000:6.0f} ms median of {len(warms)}: {each}')
     print(f'later Run to output (same page):             {later*1000:6.0f} ms median of {len(laters)}, max {max(laters)*1000:.0f} ms')
     print(f'cold / warm: {cold/warm:.0f}x')
 
