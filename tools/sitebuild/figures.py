@@ -20,6 +20,8 @@ def shows_image(cell:dict)->bool:
 
 def missing_alt(path:Path, nb:dict)->list[str]:
     "The cells of notebook `nb` (at `path`) that show a figure with neither `fig-alt` nor `fig-cap`, as cell references."
+    try: path = path.resolve().relative_to(Path.cwd())   # `nbs/03_stats.ipynb`, as contributors type it
+    except ValueError: pass
     res = []
     for i, cell in enumerate(nb.get('cells', []), 1):
         if cell.get('cell_type') != 'code' or not shows_image(cell): continue
