@@ -5,23 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
+PORT ?= 8000
 
-.PHONY: help install export site serve test bench outputs clean
+.PHONY: help install export site quarto serve test bench outputs clean
 help:
-	@echo "make site    build the website into _docs/ (Quarto when installed, else the offline build)"
-	@echo "make serve   preview the built site on http://127.0.0.1:8000"
+	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
+	@echo "make quarto  build _docs/ with Quarto instead (nbdev_docs), for contributors who have it"
+	@echo "make serve   preview the built site on http://127.0.0.1:8000 (PORT=... for another port)"
 	@echo "make test    every check: nbdev hygiene, nbdev_test, stored outputs, pytest (site and browser)"
 	@echo "make bench   benchmarks, printed as ratios"
 	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
 
 # The virtual environment, rebuilt when the pinned requirements change.
 $(STAMP): settings.ini setup.py
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+		|| { echo "make install: needs Python 3.11 or newer as $(PYTHON) (or run make PYTHON=python3.12 ...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# nbdev_docs/nbdev_preview import the live-page processor named in settings.ini (`procs`) from tools/
+	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_path("purelib"), "lessons_lib_tools.pth").write_text("$(CURDIR)\n")'
 	touch $@
 
 # Pyodide (the live cells' Python, pinned in package.json and package-lock.json), reinstalled when the pins change.
 $(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 \
+		|| { echo "make install: npm not found: install Node.js with npm (Debian: apt-get install npm), which fetches Pyodide for the live cells"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -30,16 +38,19 @@ install: $(STAMP) $(NPM_STAMP)
 export: install
 	$(BIN)/nbdev_export
 
+# The published site: the offline build, the one `make test` checks (CONTRIBUTING.md, "Building the site").
 site: export
-	@if command -v quarto >/dev/null 2>&1; then \
-		echo "make site: Quarto found, building with nbdev_docs"; PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbdev_docs \
-			&& $(BIN)/python -m tools.sitebuild live; \
-	else \
-		echo "make site: Quarto not found, using the offline build (tools/sitebuild)"; $(BIN)/python -m tools.sitebuild; \
-	fi
+	$(BIN)/python -m tools.sitebuild
+
+# Quarto's build of the same `_quarto.yml`, plus the live cells' runtime; then every notebook must have its page.
+quarto: export
+	@command -v quarto >/dev/null 2>&1 || { echo "make quarto: quarto not found: install it from https://quarto.org (make site needs no Quarto)"; exit 1; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbdev_docs
+	$(BIN)/python -m tools.sitebuild live
+	$(BIN)/python -m tools.sitebuild pages
 
 serve: site
-	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 8000
+	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 $(PORT)
 
 test: install
 	$(BIN)/python tools/checks.py

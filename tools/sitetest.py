@@ -1,23 +1,29 @@
 """The built site that the checks use (built once per run into a temporary folder), served on 127.0.0.1 and
 opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
-import contextlib, functools, os, re, subprocess, sys, tempfile, threading
+import configparser, contextlib, functools, os, re, subprocess, sys, tempfile, threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'))   # CI may point at another Chromium build
+# GitHub Pages serves the site under the repository's path (settings.ini `doc_baseurl`, e.g. /lessons_lib): so do the tests
+_ini = configparser.ConfigParser(); _ini.read(ROOT/'settings.ini')
+BASE_PATH = _ini['DEFAULT'].get('doc_baseurl', '').rstrip('/')
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run']
 
 @functools.cache
 def built_site()->Path:
-    "The project's site, built by the offline build (its caches make this quick after `make site`)."
+    "The project's site, built by the offline build (its caches make this quick after `make site`); `$SITE_DIR` when set."
+    if os.environ.get('SITE_DIR'): return Path(os.environ['SITE_DIR']).resolve()   # deploy.yaml tests the site it publishes
     out = Path(tempfile.mkdtemp(prefix='sitebuild-test-'))/'site'
     p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', str(out)], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, f'the site build failed:\n{p.stdout}\n{p.stderr}'
     return out
 
-def pages(site:Path)->list[Path]: return sorted(site.glob('*.html'))
+def pages(site:Path)->list[Path]:
+    "The site's pages (404.html, served for missing addresses, is not one)."
+    return sorted(p for p in site.glob('*.html') if p.name != '404.html')
 
 def page_text(html:str)->str:
     "The indexed text of a page (what pagefind sees): the `data-pagefind-body` region, tags removed."
@@ -27,12 +33,25 @@ def page_text(html:str)->str:
 
 @contextlib.contextmanager
 def served(site:Path):
-    "The folder `site` served on 127.0.0.1 at a free port, from a thread; yields the base URL."
-    class Quiet(SimpleHTTPRequestHandler):
+    """The folder `site` served on 127.0.0.1 at a free port under `BASE_PATH`, its 404.html answering any missing address,
+    as GitHub Pages serves a project site; yields the site's URL (no trailing slash)."""
+    class Pages(SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
-    httpd = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(site)))
+        def translate_path(self, path):   # outside BASE_PATH nothing exists (a link that escapes it is a 404)
+            inside = path == BASE_PATH or path.startswith(f'{BASE_PATH}/')
+            return super().translate_path(path[len(BASE_PATH):] or '/') if inside else str(site/'.outside-the-site')
+        def send_error(self, code, message=None, explain=None):   # a missing address gets the site's 404.html, status 404
+            page = site/'404.html'
+            if code != 404 or not page.exists(): return super().send_error(code, message, explain)
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header('Content-Type', 'text/html; charset=utf-8')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            if self.command != 'HEAD': self.wfile.write(body)
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Pages, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try: yield f'http://127.0.0.1:{httpd.server_address[1]}'
+    try: yield f'http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}'
     finally: httpd.shutdown()
 
 @contextlib.contextmanager

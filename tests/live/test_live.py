@@ -4,13 +4,14 @@ when run in the browser; every page carries the Content-Security-Policy. Fixture
 and later runs are measured by tools/bench/bench_live.py, not asserted here."""
 import re
 
+from tools.sitebuild.contract import CELL, EXPORTED, LIVE
 from tools.sitetest import ROOT, pages
 
 LAMBDA = "slow_calculation(lambda o: print(f'Awesome! Epoch {o} is done.'))"
 
 def live_cell(page, contains:str):
     "The live cell whose original code contains `contains`."
-    cell = page.locator('div.cell.live').filter(has=page.locator('pre code', has_text=contains))
+    cell = page.locator(f'div.{CELL}.{LIVE}').filter(has=page.locator('pre code', has_text=contains))
     assert cell.count() == 1, f'{cell.count()} live cells contain {contains!r}'
     return cell
 
@@ -65,7 +66,7 @@ def stored_text(cell)->str: return '\n'.join(cell.locator(':scope > .cell-output
 
 def test_every_live_cell_reproduces_its_stored_output_in_the_browser(open_page, server):
     base, _ = server
-    for name in ('callbacks.html', 'data_model.html'):
+    for name in ('callbacks.html', 'data_model.html', 'browsing_source.html'):
         ctx, page, problems = open_page(f'{base}/{name}')
         cells = page.locator('div.cell.live')
         stored = [stored_text(cells.nth(i)) for i in range(cells.count())]
@@ -100,7 +101,7 @@ def test_exported_definitions_run_in_the_page_without_a_marker(open_page, server
     assert 'classes:' not in (ROOT/'lessons_lib'/'callbacks.py').read_text()
     base, _ = server
     ctx, page, problems = open_page(f'{base}/callbacks.html')
-    exported = page.locator('div.cell:not(.live)').filter(has=page.locator(':scope > details.code-fold'))
+    exported = page.locator(f'div.{CELL}.{EXPORTED}:not(.{LIVE})')
     assert exported.count() >= 5, 'the exported definitions are missing from the page'
     assert exported.locator('.live-controls').count() == exported.count()
     calc = exported.filter(has=page.locator('pre code', has_text='class SlowCalculator'))

@@ -22,6 +22,7 @@ class Refs(HTMLParser):
         a = dict(attrs)
         if 'id' in a: self.ids.add(a['id'])
         if tag == 'a' and a.get('href'): self.links.append(a['href'])
+        if tag == 'link' and a.get('rel') == 'canonical': return   # the page's published address, not loaded
         self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
         self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
 

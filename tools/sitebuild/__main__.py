@@ -1,12 +1,13 @@
 """`python -m tools.sitebuild [--quiet] [--out DIR] [--force]` builds the site; `... readme [--check]` writes README.md;
-`... live [--out DIR]` adds the live cells' runtime (Pyodide, scripts, modules) to a site Quarto built."""
+`... live [--out DIR]` adds the live cells' runtime (Pyodide, scripts, modules) to a site Quarto built;
+`... pages [--out DIR]` checks that every notebook has its page in a built site."""
 import argparse, sys
 
 from . import BuildError
 
 def main(argv:list[str]|None=None)->int:
     ap = argparse.ArgumentParser(prog='python -m tools.sitebuild', description='Build the site without Quarto, or README.md.')
-    ap.add_argument('command', nargs='?', choices=['build', 'readme', 'live'], default='build')
+    ap.add_argument('command', nargs='?', choices=['build', 'readme', 'live', 'pages'], default='build')
     ap.add_argument('--quiet', action='store_true', help='print only errors and a final line')
     ap.add_argument('--out', help='output folder (default: the configured _docs)')
     ap.add_argument('--force', action='store_true', help='ignore the caches and render every page')
@@ -22,8 +23,16 @@ def main(argv:list[str]|None=None)->int:
             from .config import load_site
             from .live import install_live, notebook_live_cells
             site = load_site(a.out)
-            n = install_live(site.out, notebook_live_cells(source_notebooks(site)))
+            n = install_live(site.out, notebook_live_cells(source_notebooks(site), site.root/'_proc'))
             print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
+            return 0
+        if a.command == 'pages':
+            from .build import source_notebooks
+            from .config import load_site, page_name
+            site = load_site(a.out)
+            missing = [f'{p.name} → {page_name(p.name)}' for p in source_notebooks(site) if not (site.out/page_name(p.name)).exists()]
+            if missing: raise BuildError(f'{site.out} lacks the pages of {", ".join(missing)}')
+            print(f'every notebook has its page in {site.out}')
             return 0
         from .build import build
         if not a.quiet: print('Offline site build (Quarto is not used): nbdev processing, pandoc, pagefind')

@@ -9,12 +9,16 @@ from . import BuildError
 from .config import Site, load_site
 from .figures import check_alt
 from .live import install_live, notebook_live_cells
+from .meta import head_tags, write_meta
 from .notebook import cell_options, stored_error, text, to_markdown
 from .page import Rendered, render_page, sidebar_hrefs
-from .pandoc import pandoc_version, to_html
+from .pandoc import PandocWarning, pandoc_version, to_html
+from .strict import find_cell, notebook_problems, sidebar_problems
 
 HERE = Path(__file__).parent
 CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
+_mixed = re.compile(r"^\S*: UserWarning: Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n"
+                    r"\s*warn\(f'Found[^\n]*\n?", re.S | re.M)   # nbdev's warning (processors._do_eval), with its source line
 
 def source_notebooks(site:Site)->list[Path]:
     return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
@@ -51,10 +55,14 @@ def captured_output():
 def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
     "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
     from nbdev.serve import proc_nbs
-    titles = {}   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
+    from nbdev.config import get_config
+    titles, problems = {}, []   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
     for p in nbs:
-        cells = check_notebook(p)['cells']
-        titles[p.name] = re.findall(r'^#\s+(.+)$', text(cells[0].get('source')), re.M)[:1] if cells else []
+        nb = check_notebook(p)
+        problems += notebook_problems(nb, f'{site.nbs.name}/{p.name}', set(get_config().get('tst_flags', '').split()))
+        titles[p.name] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
+    if problems: raise BuildError(f'{len(problems)} problem{"s" * (len(problems) > 1)} the build will not render silently:\n  '
+                                  + '\n  '.join(problems))
     # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned
     # workers would each import nbdev, IPython and the notebooks' libraries again (measured: 40% slower on 2 cores).
     with captured_output() as out:
@@ -67,8 +75,17 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
         culprit = next((nb for nb, t in titles.items() if t and f'notebook: {t[0].strip()} in' in msg), None)
         raise BuildError(f'nbdev could not process {"nbs/" + culprit if culprit else "the notebooks"}: {msg}'
                          f'{chr(10) + log[-2000:] if log else ""}')
-    if log and not quiet: print(log, file=sys.stderr)
+    if log and not quiet: print(nbdev_warnings(log, {f'{site.nbs.name}/{p.name}': p for p in nbs}), file=sys.stderr)
     return Path(cache)
+
+def nbdev_warnings(log:str, nbs:dict[str, Path])->str:
+    "nbdev's log, its warning about a cell mixing imports and other code shortened to one line naming that cell."
+    def named(m):
+        cell = next((ref for nb, p in nbs.items() if '(no cell' not in (ref := find_cell(json.loads(p.read_text()), nb, m[1]))),
+                    f'a cell starting `{m[1].splitlines()[0]}`')
+        return (f'warning: {cell} mixes imports and other code; nbdev runs such cells to render show_doc: '
+                'move the imports into a cell of their own\n')
+    return _mixed.sub(named, log).strip()
 
 def tooling_digest()->str:
     "What the rendered pages depend on besides the notebook: this package's sources and the pandoc version."
@@ -77,21 +94,35 @@ def tooling_digest()->str:
         if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
+def cached(entry:Path)->Rendered|None:
+    "The rendering stored in cache `entry`; None when absent or unreadable (truncated, corrupt: it is rebuilt)."
+    try:
+        d = json.loads(entry.read_text())
+        res = Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError): return None
+    entry.touch()   # in use: kept by the pruning at the end of the build
+    return res
+
 def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
     "The processed notebook `proc_nb` rendered, from the cache when its content, options and tooling are unchanged."
     raw = proc_nb.read_bytes()
     depth = int(site.html.get('toc-depth', 3))
     key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
     hit = cache/f'{key}.json'
-    if hit.exists():
-        hit.touch()   # in use: kept by the pruning at the end of the build
-        d = json.loads(hit.read_text())
-        return Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}}), True
+    if (res := cached(hit)) is not None: return res, True
     page = to_markdown(json.loads(raw), proc_nb.name)
-    body, toc = to_html(page.markdown, f'nbs/{proc_nb.name}', depth)
+    what = f'{site.nbs.name}/{proc_nb.name}'
+    try: body, toc = to_html(page.markdown, what, depth)
+    except PandocWarning as e:
+        if not e.tex: raise
+        src = json.loads((site.nbs/proc_nb.name).read_text(encoding='utf-8'))
+        raise BuildError('\n  '.join(['TeX math that pandoc cannot convert (the page would show it as raw TeX):',
+                                       *(f'{find_cell(src, what, t)}: `{t}`: fix the TeX' for t in e.tex)])) from e
     res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
     cache.mkdir(parents=True, exist_ok=True)
-    hit.write_text(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
+    with tempfile.NamedTemporaryFile('w', dir=cache, suffix='.tmp', delete=False) as f:   # atomic: whole entry or none
+        f.write(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
+    os.replace(f.name, hit)
     return res, False
 
 @contextlib.contextmanager
@@ -123,7 +154,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     titles = {p.href: p.title for p in pages}
     ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
-        (dest/p.href).write_text(render_page(site, p, titles, ids), encoding='utf-8')
+        (dest/p.href).write_text(render_page(site, p, titles, ids, head_tags(site, p)), encoding='utf-8')
         for rel, data in p.files.items():
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             (dest/rel).write_bytes(data)
@@ -133,6 +164,7 @@ def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest/rel)
     shutil.copytree(HERE/'assets'/'site_libs', dest/'site_libs')
+    write_meta(site, pages, proc, dest)
 
 @contextlib.contextmanager
 def exclusive(site:Site):
@@ -162,16 +194,15 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
         names = [p.name for p in nbs]
-        missing = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h not in names]
-        if missing: print(f'warning: _quarto.yml lists {", ".join(missing)}, not found in {site.nbs}', file=sys.stderr)
+        if bad := sidebar_problems(names, sidebar_hrefs(site.sidebar)): raise BuildError('\n  '.join(['the sidebar:', *bad]))
         lost = [nb for nb in names if not (proc/nb).exists()]
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
         with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
         pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
-        for f in cache.glob('*.json'):   # renderings of notebook versions that are gone
+        for f in [*cache.glob('*.json'), *cache.glob('*.tmp')]:   # renderings of notebook versions that are gone
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
-            install_live(tmp, notebook_live_cells(nbs))
+            install_live(tmp, notebook_live_cells(nbs, proc))
             search_index(tmp)
     return Result(site.out, len(pages), fresh, time.time() - t0)

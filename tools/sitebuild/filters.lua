@@ -3,6 +3,15 @@
 -- heading, or the kind); `::: {.code-fold summary="..."}` becomes <details>. For GitHub markdown, callouts become
 -- alerts (`> [!NOTE]`) and other divs are unwrapped.
 local kinds = {note='Note', tip='Tip', warning='Warning', important='Important', caution='Caution'}
+-- The class names this filter writes come from the page contract (tools/sitebuild/contract.py `LUA`), which pandoc.py
+-- passes as metadata `contract-<name>`; a first pass over the metadata reads them (see the end of the file).
+local names = {}
+local function read_names(meta)
+  for k, v in pairs(meta) do
+    local name = k:match('^contract%-(.+)$')
+    if name then names[name] = pandoc.utils.stringify(v) end
+  end
+end
 
 local function callout(el, kind)
   local title = el.attributes.title and pandoc.read(el.attributes.title, 'markdown').blocks[1].content or nil
@@ -18,30 +27,32 @@ local function callout(el, kind)
     return pandoc.BlockQuote(body)
   end
   el.attributes.title = nil
-  el.classes:insert(1, 'callout')
-  el.content:insert(1, pandoc.Div(pandoc.Plain(title), {class='callout-title'}))
+  el.classes:insert(1, names['callout'])
+  el.content:insert(1, pandoc.Div(pandoc.Plain(title), {class=names['callout-title']}))
   return el
 end
 
 -- nbdev's doc links point at `#name` in lower case; pandoc drops a leading underscore from ids (`_helper` → `helper`)
-function Header(el)
+local function Header(el)
   local s = pandoc.utils.stringify(el.content)
   if s:match('^_[%w_.]+$') then el.identifier = s:lower() end
   return el
 end
 
-function Div(el)
+local function Div(el)
   for _, cls in ipairs(el.classes) do
     local kind = cls:match('^callout%-(%a+)$')
     if kind and kinds[kind] then return callout(el, kind) end
   end
-  if el.classes:includes('code-fold') then
+  if el.classes:includes(names['code-fold']) then
     local summary = (el.attributes.summary or 'Code'):gsub('&', '&amp;'):gsub('<', '&lt;')
     local open = el.attributes.open and ' open' or ''
-    local blocks = pandoc.List{pandoc.RawBlock('html', '<details class="code-fold"' .. open .. '><summary>' .. summary .. '</summary>')}
+    local blocks = pandoc.List{pandoc.RawBlock('html', '<details class="' .. names['code-fold'] .. '"' .. open .. '><summary>' .. summary .. '</summary>')}
     blocks:extend(el.content)
     blocks:insert(pandoc.RawBlock('html', '</details>'))
     return blocks
   end
   if FORMAT:match('gfm') then return el.content end
 end
+
+return {{Meta = read_names}, {Header = Header, Div = Div}}

@@ -1,4 +1,11 @@
-"""Live cells: what a built site needs to run the `#| classes: live` cells of its pages in the reader's browser.
+"""Live cells: which cells of a page run in the reader's browser, and what a built site needs to run them.
+
+A page is live when its notebook says so once, in a raw front-matter cell (`---` / `live: true` / `---`), which nbdev
+merges into the page's front matter and Quarto ignores. `LiveCells`, an nbdev processor (settings.ini `procs`), then
+marks every code cell of the page that shows its code `#| classes: live` in nbdev's processed copy (`_proc/`), so both
+builds render the same classes, and puts a note under the title saying which cells run. A cell that needs packages the
+browser cannot load opts out with `#| classes: colab` (it keeps its stored output and links to Colab).
+
 
 `install_live(site_dir, cells)` copies into `site_dir/site_libs/`:
   pyodide/   the pinned npm package `pyodide` (WebAssembly CPython and its standard library), from `node_modules/`
@@ -12,6 +19,10 @@ from __future__ import annotations
 import ast, functools, importlib.util, json, re, shutil, sys
 from pathlib import Path
 
+from execnb.nbio import mk_cell
+from nbdev.process import Processor
+
+from ..cellref import cell_ref, first_line
 from . import BuildError
 from .notebook import cell_classes, cell_options, text
 
@@ -20,15 +31,62 @@ TOOLS_ROOT = HERE.parents[1]   # the checkout holding this build: its package.js
 PYODIDE_FILES = ('pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json')
 PACKAGE = 'lessons_lib'
 
+LIVE_KEY = 'live'     # the front-matter key
+OPT_OUT = 'colab'     # the cell class that keeps a cell of a live page static
+
+def page_is_live(fm:dict, where:str)->bool:
+    "Whether front matter `fm` (of notebook `where`) makes its page live; a value other than true/false is a `BuildError`."
+    v = fm.get(LIVE_KEY, False)
+    if not isinstance(v, bool): raise BuildError(f'{where}: front matter `{LIVE_KEY}: {v}` must be true or false')
+    return v
+
+def shows_code(opts:dict, code:str)->bool:
+    "Whether a code cell with options `opts` shows its code on the page (nbdev's `show_doc` cells show only their output)."
+    return bool(code.strip()) and opts.get('echo') is not False and opts.get('include') is not False and opts.get('output') != 'asis'
+
+def with_class(source:str, cls:str)->str:
+    "Cell `source` with `cls` added to its `#| classes:` option (the option written when there is none)."
+    opts, _ = cell_options(source)
+    classes = ' '.join(dict.fromkeys(cell_classes(opts) + [cls]))
+    if 'classes' not in opts: return f'#| classes: {classes}\n{source}'
+    return re.sub(r'^#\|\s*classes\s*:.*$', f'#| classes: {classes}', source, count=1, flags=re.M)
+
+def note(runs:int, shown:int, static:int)->str:
+    "The note under the title of a live page: how many of its code cells run in the browser, and how."
+    res = (f'{runs} of the {shown} code cells on this page run in your browser: **Run** under a cell runs it (and the '
+           'cells above it that have not run yet), **Edit** lets you change its code, **Reset** brings back the original.')
+    if static: res += f' The other {static} need packages the browser cannot load; they show their stored output and link to Colab.'
+    return f'::: {{.callout-tip .live-note title="Live code"}}\n{res}\n:::'
+
+class LiveCells(Processor):
+    """nbdev processor (settings.ini `procs`): on a page whose front matter says `live: true`, every code cell that
+    shows its code, except `#| exports` cells (live.js runs them unmarked) and `#| classes: colab` cells, gets
+    `#| classes: live`; a note under the title says which cells run."""
+    def begin(self):
+        self.live = page_is_live(getattr(self.nb, 'frontmatter_', None) or {}, getattr(self.nb, 'path_', 'a notebook'))
+        self.runs = self.shown = self.static = 0
+
+    def cell(self, cell):
+        if not self.live or cell.cell_type != 'code': return
+        opts, code = cell_options(cell.source)
+        if not shows_code(opts, code): return
+        self.shown += 1
+        if OPT_OUT in cell_classes(opts): self.static += 1
+        else:
+            self.runs += 1
+            if 'exports' not in cell.directives_: cell.source = with_class(cell.source, 'live')
+
+    def end(self):
+        if self.live: self.nb.cells.insert(1, mk_cell(note(self.runs, self.shown, self.static), 'markdown'))
+
 def live_cells(nb:dict)->list[str]:
-    """The code of the cells of notebook `nb` that run in the page (options removed), in page order: those marked
-    `#| classes: live` and, when there are any, the `#| exports` cells, which live.js runs among them unmarked."""
+    """The code of the cells of processed notebook `nb` that run in the page (options removed), in page order: those
+    marked `#| classes: live` and, when there are any, the exported definitions, which live.js runs among them unmarked."""
     srcs = [text(c.get('source')) for c in nb.get('cells', []) if c.get('cell_type') == 'code']
     parsed = [cell_options(src) for src in srcs]
     marked = ['live' in cell_classes(opts) for opts, _ in parsed]
     if not any(marked): return []
-    exports = re.compile(r'^#\|\s*exports\s*$', re.M)
-    return [code for (_, code), m, src in zip(parsed, marked, srcs) if m or exports.search(src)]
+    return [code for (opts, code), m in zip(parsed, marked) if m or opts.get('code-fold') == 'show']
 
 def imported(src:str, where:str, package:str|None=None)->set[str]:
     """The absolute names of the modules that code `src` imports when it runs: module level only (imports inside
@@ -99,16 +157,18 @@ def torch_free_modules()->list[str]:
     "The `lessons_lib` modules whose imports are all the standard library or pure Python: those that run in Pyodide."
     return [m for m in package_modules() if not module_closure({m})[1]]
 
-def bundle(cells:dict[str, list[str]])->dict[str, str]:
-    """{path: source} of the modules that the live `cells` ({notebook: codes}) and the torch-free `lessons_lib` modules
-    import; a live cell that imports a module which cannot run in the browser is a `BuildError` naming it."""
+def bundle(cells:dict[str, list[tuple[str, str]]])->dict[str, str]:
+    """{path: source} of the modules that the live `cells` ({notebook: [(cell reference, code)]}) and the torch-free
+    `lessons_lib` modules import; a live cell that imports a module which cannot run in the browser is a `BuildError`
+    naming the notebook and the cell."""
     roots = set(torch_free_modules())
-    for nb, codes in cells.items():
-        for i, code in enumerate(codes, 1):
-            need = {m for m in imported(code, f'{nb}, live cell {i}') if not is_stdlib(m)}
+    for refs in cells.values():
+        for ref, code in refs:
+            need = {m for m in imported(code, ref) if not is_stdlib(m)}
             if bad := module_closure(need)[1]:
-                raise BuildError(f'{nb}: live cell {i} (`{code.splitlines()[0]}`) imports {", ".join(sorted(bad))}, which '
-                                 'Pyodide cannot load (compiled or missing): remove `classes: live` from that cell')
+                raise BuildError(f'{ref} imports {", ".join(sorted(bad))}, which Pyodide cannot load (compiled or missing), '
+                                 f'and its page is live (front matter `{LIVE_KEY}: true`): add `#| classes: {OPT_OUT}` to the '
+                                 'cell, so the page shows its stored output and links to Colab, or remove the import')
             roots |= need
     files, _ = module_closure(roots)
     return {rel: files[rel].read_text(encoding='utf-8') for rel in sorted(files)}
@@ -127,12 +187,25 @@ def pinned_pyodide(root:Path)->tuple[str, Path]:
     if missing: raise BuildError(f'{folder} lacks {", ".join(missing)}: run `npm ci`')
     return want, folder
 
-def notebook_live_cells(nbs:list[Path])->dict[str, list[str]]:
-    "{notebook name: the code of its live cells} for the notebooks `nbs` that have any."
-    res = {p.name: live_cells(json.loads(p.read_text(encoding='utf-8'))) for p in nbs}
-    return {k: v for k, v in res.items() if v}
+def source_ref(nb:Path, code:str)->str:
+    "The cell of source notebook `nb` whose code (options removed) is `code`, named as every tool names cells."
+    sources = [text(c.get('source')) for c in json.loads(nb.read_text(encoding='utf-8')).get('cells', [])]
+    i = next((i for i, src in enumerate(sources, 1) if cell_options(src)[1] == code), None)
+    where = f'{nb.parent.name}/{nb.name}'
+    return cell_ref(where, i, sources[i-1]) if i else f'{where}, the cell `{first_line(code)}`'
 
-def install_live(site_dir:Path, cells:dict[str, list[str]], root:Path=TOOLS_ROOT)->int:
+def notebook_live_cells(nbs:list[Path], proc:Path)->dict[str, list[tuple[str, str]]]:
+    """{notebook name: [(cell reference, code)] of its live cells} for the notebooks `nbs` that have any, read from
+    nbdev's processed copies in `proc` (where `LiveCells` marked them)."""
+    res = {}
+    for p in nbs:
+        try: nb = json.loads((proc/p.name).read_text(encoding='utf-8'))
+        except (OSError, json.JSONDecodeError) as e:
+            raise BuildError(f'{proc/p.name}: no processed notebook ({e}): build the site first (`make site`)') from e
+        if codes := live_cells(nb): res[p.name] = [(source_ref(p, code), code) for code in codes]
+    return res
+
+def install_live(site_dir:Path, cells:dict[str, list[tuple[str, str]]], root:Path=TOOLS_ROOT)->int:
     """Copy Pyodide (installed under `root`), the live-cell scripts and the modules the live `cells` need into built site
     `site_dir`; returns the module count. A site without live cells gets nothing (and needs no npm)."""
     if not cells: return 0

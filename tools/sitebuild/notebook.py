@@ -13,11 +13,13 @@ import yaml
 from . import BuildError
 from .config import page_name
 from . import figures   # which imports this module
+from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
 from .showdoc import is_show_doc, render_show_doc
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
 _option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
+NBDEV_EXPORTS_SUMMARY = 'Exported source'   # nbdev folds `#| exports` cells under this summary (nbdev.processors.add_fold)
 
 @dataclass
 class Page:
@@ -79,21 +81,21 @@ class _Cell:
         kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
         if kind == 'stream':
             s = _ansi.sub('', text(o.get('text'))).rstrip('\n')
-            return s if asis else div(fenced(s), f'.cell-output .cell-output-{o.get("name", "stdout")}')
+            return s if asis else div(fenced(s), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-{o.get("name", "stdout")}')
         if kind == 'error':
             tb = _ansi.sub('', '\n'.join(o.get('traceback', [])) or f"{o.get('ename')}: {o.get('evalue')}")
-            return div(fenced(tb), '.cell-output .cell-output-error')
+            return div(fenced(tb), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-error')
         data = o.get('data', {})
         mime = next((m for m in IMAGES if m in data), None)
-        if mime: return div(self.image(mime, data[mime], j, o), '.cell-output .cell-output-display')
+        if mime: return div(self.image(mime, data[mime], j, o), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/markdown' in data:
             md = text(data['text/markdown'])
             if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}')
-            return md if asis else div(md, '.cell-output .cell-output-display')
-        if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), '.cell-output .cell-output-display')
+            return md if asis else div(md, f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
+        if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/plain' in data:
             s = text(data['text/plain'])
-            return s if asis else div(fenced(s), '.cell-output .cell-output-display')
+            return s if asis else div(fenced(s), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         return ''
 
     def markdown(self)->str:
@@ -105,14 +107,15 @@ class _Cell:
             fold = o.get('code-fold')
             if fold in (True, 'show'):
                 summary = str(o.get('code-summary', 'Code')).replace('"', '&quot;')
-                block = f'::: {{.code-fold summary="{summary}"{" open=true" if fold == "show" else ""}}}\n{block}\n:::'
+                block = f'::: {{.{CODE_FOLD} summary="{summary}"{" open=true" if fold == "show" else ""}}}\n{block}\n:::'
             parts.append(block)
         if o.get('output') is not False and o.get('eval') is not False:
             parts += [md for j, out in enumerate(self.outputs, 1) if (md := self.output(out, j))]
         if not parts: return ''
         # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
-        classes = ''.join(f' .{c}' for c in cell_classes(o))   # Quarto puts them on the cell's div
-        return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.cell{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
+        exported = [EXPORTED] if o.get('code-summary') == NBDEV_EXPORTS_SUMMARY else []   # live.js runs these
+        classes = ''.join(f' .{c}' for c in cell_classes(o) + exported)   # Quarto puts them on the cell's div
+        return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.{CELL}{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
 
 def front_matter(cell:dict)->dict|None:
     "The YAML front matter nbdev writes into the first (raw) cell, or None."

@@ -81,10 +81,11 @@ def prevnext_html(order:list[str], titles:dict[str, str], current:str)->str:
     return (link(order[i-1], 'prev', 'Previous') if i > 0 else '') + (link(order[i+1], 'next', 'Next') if i+1 < len(order) else '')
 
 def actions_html(site:Site, nb:str)->str:
-    "Links to the page's notebook on GitHub, in Colab, and to report an issue (`repo-actions`)."
+    "Links to the page's notebook on GitHub, in Colab, to report an issue (`repo-actions`), and the notebook to download."
     links = [(site.source_url(nb), 'View source notebook'), (site.colab_url(nb), 'Open in Colab'),
              (f'{site.repo_url}/issues/new', 'Report an issue')]
-    return '<div class="repo-actions">' + ''.join(f'<a href="{esc(u)}" rel="noopener">{t}</a>' for u, t in links) + '</div>'
+    download = f'<a href="{esc(nb)}" download>Download notebook</a>'   # the notebook with its outputs, copied into the site
+    return '<div class="repo-actions">' + ''.join(f'<a href="{esc(u)}" rel="noopener">{t}</a>' for u, t in links) + download + '</div>'
 
 def local_links(body:str, site:Site, ids:dict[str, set[str]])->str:
     """Links to notebooks become links to their pages; nbdev's absolute doc links to this site become relative, and
@@ -126,8 +127,9 @@ def collapsible_toc(toc:str, actions:str)->str:
     toc = re.sub(r' id="[^"]*"', '', toc)
     return f'<details class="page-toc" data-pagefind-ignore="all"><summary>On this page</summary>{toc}{actions}</details>'
 
-def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, set[str]])->str:
-    "The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids."
+def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, set[str]], head:str='')->str:
+    """The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids; `head`:
+    more tags for its <head> (link previews, see meta.py)."""
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
     toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
     actions = actions_html(site, page.nb)
@@ -138,5 +140,5 @@ def render_page(site:Site, page:Rendered, titles:dict[str, str], ids:dict[str, s
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
         body=display_math(heading_anchors(local_links(page.body, site, ids))), toc=toc, actions=actions,
         page_toc=collapsible_toc(page.toc, actions),
-        prevnext=prevnext_html(order, titles, cur), csp=CSP, after_body=includes(site, 'include-after-body'),
+        prevnext=prevnext_html(order, titles, cur), csp=CSP, head=head, after_body=includes(site, 'include-after-body'),
         footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')

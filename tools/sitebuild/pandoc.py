@@ -4,9 +4,11 @@ import functools, re, subprocess
 from pathlib import Path
 
 from . import BuildError
+from .contract import LUA
 
 HERE = Path(__file__).parent
 _SPLIT = '<!--sitebuild:body-->'
+_tex_warning = re.compile(r'Could not convert TeX math (.*?), rendering as TeX:', re.S)
 # pandoc wraps each highlighted code line in a span holding an empty link to itself; pages are lighter without them
 _line_anchors = re.compile(r'<span id="cb\d+-\d+"><a href="#cb\d+-\d+" aria-hidden="true" tabindex="-1"></a>(.*?)</span>(?=\n|</code>)')
 
@@ -26,11 +28,18 @@ def pandoc_version()->str:
     if not out.startswith('pandoc 3'): raise BuildError(f'need pandoc 3, found {out!r}: install pypandoc-binary (`make install`)')
     return out
 
+class PandocWarning(BuildError):
+    "Pandoc warned (it renders something other than what was written); `tex` holds the math it could not convert."
+    def __init__(self, msg:str, tex:list[str]): super().__init__(msg); self.tex = tex
+
 def pandoc(md:str, *args:str, what:str)->str:
-    "Run pandoc on markdown `md`; a failure names `what` was being converted."
-    p = subprocess.run([pandoc_path(), '--from', 'markdown', f'--lua-filter={HERE/"filters.lua"}', *args],
+    "Run pandoc on markdown `md`; a failure or a warning (treated as an error) names `what` was being converted."
+    names = [f'--metadata=contract-{k}:{v}' for k, v in LUA.items()]   # the page contract's names, for filters.lua
+    p = subprocess.run([pandoc_path(), '--from', 'markdown', f'--lua-filter={HERE/"filters.lua"}', *names, *args],
                        input=md, capture_output=True, text=True)
     if p.returncode: raise BuildError(f'pandoc failed on {what}: {p.stderr.strip()}')
+    if '[WARNING]' in p.stderr:
+        raise PandocWarning(f'pandoc warned on {what}: {p.stderr.strip()[:2000]}', _tex_warning.findall(p.stderr))
     return p.stdout
 
 def to_html(md:str, what:str, toc_depth:int=3)->tuple[str, str]:

@@ -54,18 +54,20 @@
 
   // Search: pagefind's UI (about 130 KB) loads when the reader first reaches for the box, then takes the stub's place.
   var search = document.getElementById('search'), stub = search.querySelector('.search-stub'), loading = false;
+  // The site's root from this script's address, so search works on 404.html too, which GitHub Pages serves at any depth
+  var siteRoot = new URL('..', document.currentScript.src).href;
   function loadSearch() {
     if (loading) return;
     loading = true;
     var css = document.createElement('link');
-    css.rel = 'stylesheet'; css.href = '_pagefind/pagefind-ui.css';
+    css.rel = 'stylesheet'; css.href = siteRoot + '_pagefind/pagefind-ui.css';
     document.head.appendChild(css);
     var js = document.createElement('script');
-    js.src = '_pagefind/pagefind-ui.js';
+    js.src = siteRoot + '_pagefind/pagefind-ui.js';
     js.onload = function () {
       var typed = stub.value;
       stub.remove();
-      new window.PagefindUI({ element: '#search', showImages: false, showSubResults: true, resetStyles: false,
+      new window.PagefindUI({ element: '#search', baseUrl: new URL(siteRoot).pathname, showImages: false, showSubResults: true, resetStyles: false,
                               translations: { placeholder: 'Search' } });
       var input = search.querySelector('input');
       input.focus();

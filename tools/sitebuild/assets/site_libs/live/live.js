@@ -4,11 +4,11 @@
 // presses Run, and nothing leaves the page: Pyodide and the modules come from this site. Python starts loading as soon
 // as a live cell scrolls into view or a Run button is hovered or focused, so a reader's first Run rarely waits for it.
 // Cells marked `#| classes: colab` need packages the page cannot load; they keep their stored output and get a link.
-// On a page with live cells, the exported definitions (`#| exports`, shown folded as "Exported source") run in the
+// On a page with live cells, the exported definitions (`#| exports`, `div.cell.exported` from the build) run in the
 // same order too, unmarked: a Quarto option on them would be written into the exported module.
-const exported = (e) => Array.from(e.querySelectorAll(':scope > details.code-fold > summary')).some((s) => s.textContent.trim() === 'Exported source');
+// Class names: tools/sitebuild/contract.py.
 const liveRoots = document.querySelector('div.cell.live')
-  ? Array.from(document.querySelectorAll('div.cell')).filter((e) => e.classList.contains('live') || exported(e)) : [];
+  ? Array.from(document.querySelectorAll('div.cell')).filter((e) => e.classList.contains('live') || e.classList.contains('exported')) : [];
 const cells = liveRoots.map((el, i) => setUp(el, i + 1));
 let worker = null, ran = new Set(), busy = null, waiting = null;
 

@@ -1,0 +1,90 @@
+"""The strict build: what a source notebook may hold. Anything the build would drop or mangle is a problem that names
+the notebook, the cell (as Jupyter numbers it, `tools/cellref.py`) and the fix; CONTRIBUTING.md lists the same."""
+from __future__ import annotations
+import re
+
+from tools.cellref import cell_ref
+from .notebook import _ansi, text   # colour codes in outputs: the build strips them
+
+# Quarto cell options the build renders (notebook.py), and nbdev's own directives (nbdev acts on them before the build)
+QUARTO_OPTIONS = {'echo', 'output', 'include', 'eval', 'error', 'code-fold', 'code-summary', 'fig-cap', 'fig-alt', 'classes'}
+NBDEV_DIRECTIVES = {'default_exp', 'export', 'exporti', 'exports', 'hide', 'exec_doc', 'filter_stream'}
+# Fenced divs (`::: {.callout-note}`) a markdown cell may open; filters.lua renders them
+DIV_CLASSES = {'callout-note', 'callout-tip', 'callout-warning', 'callout-important', 'callout-caution'}
+
+_control = re.compile(r'[\x00-\x09\x0b-\x1f\x7f]')
+_directive = re.compile(r'^#\|\s*([\w-]+)')
+_div = re.compile(r'^:::+\s*\{([^}]*)\}', re.M)
+_shortcode = re.compile(r'\{\{<\s*(\w+)')
+_xref = re.compile(r'(?<![\w@])@(fig|tbl|sec|eq|lst|thm)-[\w-]+')
+# an output that navigates away, changes the base of every link, or loads from another host
+_away = [(re.compile(r'<meta\b[^>]*http-equiv', re.I), 'a <meta http-equiv> tag (it can reload or redirect the page)'),
+         (re.compile(r'<base\b', re.I), 'a <base> tag (it changes where every link of the page points)'),
+         (re.compile(r'<(?:script|img|iframe|link|embed|object|source|video|audio|track|frame)\b[^>]*?\b(?:src|href|srcset|data|poster)'
+                     r'\s*=\s*["\']?\s*(?:https?:)?//', re.I), 'an element that loads from another host'),
+         (re.compile(r'url\(\s*["\']?\s*(?:https?:)?//|@import\b', re.I), 'CSS that loads from another host'),
+         (re.compile(r'!\[[^\]]*\]\(\s*(?:https?:)?//'), 'an image from another host')]
+
+def control_chars(s:str, allowed:str='\n')->list[str]:
+    "The control characters in `s` other than `allowed`, as `U+000C` names."
+    return sorted({f'U+{ord(c):04X}' for c in _control.findall(s) if c not in allowed})
+
+def visible(s:str)->str:
+    "`s` with its control characters (newline aside) shown as Unicode control pictures: a form-feed is `␌`."
+    return _control.sub(lambda m: chr(0x2400 + ord(m[0])) if m[0] != '\x7f' else '\u2421', s)
+
+def outputs_text(cell:dict)->list[tuple[str, str]]:
+    "(mime or stream, text) of every text output of a code cell."
+    res = []
+    for o in cell.get('outputs', []):
+        if o.get('output_type') == 'stream': res.append((o.get('name', 'stream'), text(o.get('text'))))
+        for mime, v in o.get('data', {}).items():
+            if mime.startswith('text/'): res.append((mime, text(v)))
+    return res
+
+def cell_problems(cell:dict, options:set[str])->list[str]:
+    "What in `cell` the build cannot render faithfully, each with the fix."
+    kind, src, res = cell.get('cell_type'), text(cell.get('source')), []
+    if bad := control_chars(src, '\n\t' if kind == 'code' else '\n'):
+        res.append(f'its source holds control character {", ".join(bad)} (a Python string may have turned `\\f` of '
+                   '`\\frac` into a form-feed): retype that text in Jupyter')
+    if kind == 'code':
+        for line in src.splitlines():
+            if not line.startswith('#|'): break
+            m = _directive.match(line)
+            if m and m[1] not in options:
+                res.append(f'cell option `{line.strip()}` is not one the build renders: use one of '
+                           f'{", ".join(sorted(QUARTO_OPTIONS))} (CONTRIBUTING.md) or remove it')
+        for mime, out in outputs_text(cell):
+            if bad := control_chars(_ansi.sub('', out)):
+                res.append(f'its {mime} output holds control character {", ".join(bad)}: fix the code, then `make outputs NB=...`')
+            if mime in ('text/html', 'text/markdown'): res += [f'its {mime} output holds {what}: remove it from the output, then '
+                                                               '`make outputs NB=...`' for rx, what in _away if rx.search(out)]
+    if kind == 'markdown':
+        for attrs in _div.findall(src):
+            classes = {c[1:] for c in attrs.split() if c.startswith('.')}
+            if not classes & DIV_CLASSES:
+                res.append(f'fenced div `::: {{{attrs}}}` is not rendered by the build: use one of '
+                           f'{", ".join(sorted("." + c for c in DIV_CLASSES))}')
+        res += [f'Quarto shortcode `{{{{< {m}` is not rendered by the build: write it out' for m in _shortcode.findall(src)]
+        res += [f'Quarto cross-reference `@{m}-…` is not rendered by the build: link to the heading instead' for m in _xref.findall(src)]
+        res += [f'it holds {what}: remove it' for rx, what in _away if rx.search(src)]
+    return res
+
+def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset())->list[str]:
+    "Every problem of notebook `nb` (at `path`), each naming its cell; `make outputs NB=...` filled in."
+    options = QUARTO_OPTIONS | NBDEV_DIRECTIVES | set(tst_flags)
+    return [f'{cell_ref(path, i, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
+            for i, c in enumerate(nb.get('cells', []), 1) for p in cell_problems(c, options)]
+
+def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml')->list[str]:
+    "Notebooks missing from the sidebar, and sidebar entries naming no notebook."
+    return ([f'nbs/{n} is not in the sidebar: add it to `website.sidebar.contents` in {quarto}' for n in names if n not in listed]
+            + [f'{quarto} lists {h} in the sidebar, but nbs/{h} does not exist: remove the entry or restore the notebook'
+               for h in listed if h.endswith('.ipynb') and h not in names])
+
+def find_cell(nb:dict, path:str, needle:str)->str:
+    "The `cell_ref` of the first cell of `nb` whose source or text output holds `needle`; the notebook alone if none."
+    for i, c in enumerate(nb.get('cells', []), 1):
+        if needle in text(c.get('source')) or any(needle in t for _, t in outputs_text(c)): return cell_ref(path, i, text(c.get('source')))
+    return f'{path} (no cell holds `{needle}` verbatim)'
