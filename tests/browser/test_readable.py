@@ -4,6 +4,7 @@ gets a full-width search and an uncut title, copy buttons show on touch, heading
 content only, search snippets show text rather than TeX. Screenshots of each page at each width and scheme go to
 tests/artifacts/ for review; the code-width figures to tests/artifacts/code-width.txt."""
 import contextlib, html, re
+from urllib.parse import urlparse
 
 import pytest
 
@@ -102,13 +103,16 @@ def test_figures_keep_their_natural_size_and_have_alt_text(browser, server):
 
 @pytest.mark.parametrize('width', (1024, 390))
 def test_on_this_page_holds_the_contents_and_actions_below_1200(browser, server, width):
+    "Below 1200 px, a folded 'On this page' above the content; it opens to the contents and the page actions."
     base, site = server
     with context(browser, width) as ctx:
         page = ctx.new_page()
         page.goto(f'{base}/learner.html', wait_until='networkidle')
-        assert not page.locator('aside.toc').is_visible()
         box = page.locator('details.page-toc')
         assert box.is_visible() and box.locator('summary').inner_text().strip() == 'On this page'
+        assert not box.locator('ul a').first.is_visible(), 'not folded'
+        title = page.locator('h1.title').bounding_box()
+        assert box.bounding_box()['y'] < title['y'] and box.bounding_box()['x'] >= title['x'] - 1, 'not at the top of the content'
         box.locator('summary').click()
         for text in ('View source', 'Open in Colab', 'Report an issue'):
             assert box.locator('.repo-actions a', has_text=text).is_visible(), text
@@ -120,7 +124,9 @@ def test_on_this_page_holds_the_contents_and_actions_below_1200(browser, server,
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
         page.goto(f'{base}/learner.html', wait_until='networkidle')
-        assert page.locator('aside.toc').is_visible() and not page.locator('details.page-toc').is_visible()
+        box = page.locator('aside.toc details.page-toc')
+        assert box.get_attribute('open') is not None and box.locator('ul a').first.is_visible()
+        assert box.bounding_box()['x'] > page.locator('h1.title').bounding_box()['x'], 'not beside the content'
 
 def test_phone_search_is_full_width_with_results_on_screen_and_title_whole(browser, server):
     base, _ = server
@@ -186,7 +192,7 @@ def test_search_snippets_show_text_not_tex(browser, server):
     for p in pages(site):   # TeX that a page shows only as an equation (not also as code, where it belongs)
         src = p.read_text()
         shown = html.unescape(re.sub(r'<[^>]+>', '', ann.sub('', src)))
-        url = '/' if p.name == 'index.html' else f'/{p.name}'
+        url = f'{urlparse(base).path}/' + ('' if p.name == 'index.html' else p.name)   # under the site's sub-path
         tex[url] = {t for t in map(html.unescape, map(str.strip, ann.findall(src))) if '\\' in t and len(t) >= 8 and t not in shown}
     assert any(tex.values()), 'no TeX annotations found: the check would prove nothing'
     with context(browser, 1280) as ctx:
@@ -194,7 +200,7 @@ def test_search_snippets_show_text_not_tex(browser, server):
         page.goto(f'{base}/index.html', wait_until='networkidle')
         found = {}
         for word in ('variance', 'softmax', 'normalization', 'mean', 'standard', 'entropy'):
-            found.update(page.evaluate("""async w => { const pf = await import('/_pagefind/pagefind.js');
+            found.update(page.evaluate("""async w => { const pf = await import(new URL('_pagefind/pagefind.js', location.href));
                 const r = await pf.search(w);
                 return Object.fromEntries(await Promise.all(r.results.map(async x => {
                     const d = await x.data(); return [d.url, d.content]; }))); }""", word))

@@ -144,7 +144,9 @@ def search_index(site_dir:Path)->None:
     "Pagefind's index and UI (`_pagefind/`) for the pages in `site_dir`."
     if importlib.util.find_spec('pagefind') is None:
         raise BuildError('pagefind is missing: install the Python package pagefind[bin] (`make install`)')
-    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent']
+    # left out of the index: equations' TeX source (snippets show their text) and the headings' § links (page.py)
+    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent',
+           '--exclude-selectors', 'annotation', '--exclude-selectors', '.anchor']
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
         raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')

@@ -84,7 +84,7 @@ def table_html(ps:list, ret:str, ret_note:str, links:dict[str, str])->str:
     if not any(t or d or c for _, t, d, c in rows): return ''
     body = ''.join(f'<tr>\n<td>{n}</td>\n<td>{type_markdown(t, links)}</td>\n<td>{code_span(d) if d else ""}</td>\n'
                    f'<td>{" ".join(c.split())}</td>\n</tr>\n' for n, t, d, c in rows)
-    return ('<table class="docments">\n<thead>\n<tr>\n<th scope="col"></th>\n<th scope="col">Type</th>\n'
+    return ('<table class="docments">\n<thead data-pagefind-ignore>\n<tr>\n<th scope="col"></th>\n<th scope="col">Type</th>\n'
             '<th scope="col">Default</th>\n<th scope="col">Details</th>\n</tr>\n</thead>\n'
             f'<tbody>\n{body}</tbody>\n</table>')
 

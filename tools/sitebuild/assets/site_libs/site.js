@@ -82,6 +82,15 @@
     search.querySelector('input').focus();
   });
 
+  // "On this page" is open beside the content (1200 px and wider) and folded above it on narrower screens.
+  var pageToc = document.querySelector('.page-toc'), narrow = window.matchMedia('(max-width: 1199.98px)');
+  if (pageToc) {
+    var fold = function () { pageToc.open = !narrow.matches; };
+    fold();
+    narrow.addEventListener('change', fold);
+    pageToc.addEventListener('toggle', function () { if (!narrow.matches && !pageToc.open) pageToc.open = true; });
+  }
+
   // Code, equations and tables wider than the column scroll sideways: such a box gets keyboard focus (arrow keys scroll it)
   // and a name for screen readers; re-checked when its width changes (window resized, "On this page" opened).
   function markScrollable(box) {

@@ -1,5 +1,5 @@
 // Live cells: Edit, Run, Reset and Stop on each `div.cell.live` of the page (cells marked `#| classes: live`).
-// The page's cells share one Python (Pyodide in a Web Worker, started by the first Run) and run in page order like a
+// The page's cells share one Python (Pyodide in a Web Worker, loaded ahead, see below) and run in page order like a
 // notebook: Run on a cell first runs the earlier live cells that have not run yet. Nothing runs until the reader
 // presses Run, and nothing leaves the page: Pyodide and the modules come from this site. Python starts loading as soon
 // as a live cell scrolls into view or a Run button is hovered or focused, so a reader's first Run rarely waits for it.
