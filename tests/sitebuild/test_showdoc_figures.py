@@ -8,7 +8,7 @@ import pytest
 from tools.sitebuild import BuildError
 from tools.sitebuild.figures import check_alt, missing_alt, size_attrs
 from tools.sitebuild.pandoc import to_html
-from tools.sitebuild.showdoc import WIDTH, is_show_doc, render_show_doc, signature
+from tools.sitebuild.showdoc import WIDTH, docments_as_list, is_show_doc, render_show_doc, signature
 
 def eq(a, b): assert a == b, f'{a!r} != {b!r}'
 def fails(f, contains:str):
@@ -74,3 +74,9 @@ def test_a_figure_without_alt_text_is_an_error_naming_notebook_and_cell():
 def test_figures_get_their_natural_size():
     eq(size_attrs(figure_cell()['outputs'][0], 'image/png'), ' width=640 height=240')
     eq(size_attrs({'metadata': {}}, 'image/png'), '')
+
+def test_markdown_copies_get_the_parameters_as_a_list():
+    md = docments_as_list(render_show_doc(HANDLERS, 'test'))
+    assert '<t' not in md, md
+    assert "- `event` (`str`, default `'before_fit'`): the name of an event" in md
+    assert f'- **Returns** (`list[Callable]`): bound methods, to be called with the [`Learner`]({LEARNER})' in md

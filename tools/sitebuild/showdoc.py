@@ -88,6 +88,18 @@ def table_html(ps:list, ret:str, ret_note:str, links:dict[str, str])->str:
             '<th scope="col">Default</th>\n<th scope="col">Details</th>\n</tr>\n</thead>\n'
             f'<tbody>\n{body}</tbody>\n</table>')
 
+def docments_as_list(md:str)->str:
+    """Page markdown `md` with each parameter table that `render_show_doc` wrote turned into a markdown list (for the
+    pages' markdown copies, which hold no HTML): `- `name` (`type`, default `value`): details`."""
+    def as_list(m):
+        items = []
+        for row in re.findall(r'<tr>\n<td>(.*?)</td>\n<td>(.*?)</td>\n<td>(.*?)</td>\n<td>(.*?)</td>\n</tr>', m[0], re.S):
+            n, t, d, c = row
+            what = ', '.join(filter(None, [t, f'default {d}' if d else '']))
+            items.append(f'- {n}' + (f' ({what})' if what else '') + (f': {c}' if c else ''))
+        return '\n'.join(items)
+    return re.sub(r'<table class="docments">.*?</table>', as_list, md, flags=re.S)
+
 def render_show_doc(md:str, where:str)->str:
     "show_doc markdown `md` (from `where`, for messages) as page markdown: heading, signature, table, docstring."
     m = _doc.match(md.strip())
