@@ -17,6 +17,14 @@ def edit_and_run(cell, code:str, timeout=60_000)->str:
     cell.locator('textarea').fill(code)
     return run(cell, timeout)
 
+def loaded(open_page, base:str):
+    "(context, page, problems, the data-model page's first live cell) once Python has loaded ahead, without any Run."
+    ctx, page, problems = open_page(f'{base}/data_model.html')
+    cell = live_cell(page, CELL)
+    cell.scroll_into_view_if_needed()
+    page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
+    return ctx, page, problems, cell
+
 def test_progress_shows_on_the_clicked_cell(browser, server):
     "With nothing loaded ahead (no IntersectionObserver here), the cell whose Run was pressed shows the start-up progress."
     base, _ = server
@@ -38,11 +46,7 @@ def test_progress_shows_on_the_clicked_cell(browser, server):
     assert any(re.match(r'Starting Python… \d+%', t) for t in mine), f'no progress on the clicked cell: {mine[:10]}'
 
 def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(open_page, server):
-    base, _ = server
-    ctx, page, problems = open_page(f'{base}/data_model.html')
-    cell = live_cell(page, CELL)
-    cell.scroll_into_view_if_needed()
-    page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)   # loaded without any Run
+    ctx, page, problems, cell = loaded(open_page, server[0])
     t = time.perf_counter()
     out = run(cell)
     took = time.perf_counter() - t
@@ -52,11 +56,7 @@ def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(open
     assert not problems, problems
 
 def test_200000_lines_finish_within_seconds_and_the_page_stays_responsive(open_page, server):
-    base, _ = server
-    ctx, page, problems = open_page(f'{base}/data_model.html')
-    cell = live_cell(page, CELL)
-    cell.scroll_into_view_if_needed()
-    page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
+    ctx, page, problems, cell = loaded(open_page, server[0])
     page.evaluate(PROBE)
     t = time.perf_counter()
     out = edit_and_run(cell, 'for i in range(200_000): print(i)')
