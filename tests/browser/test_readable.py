@@ -41,7 +41,7 @@ def test_axe_finds_no_serious_problem_and_screenshots(browser, server, width, sc
     with context(browser, width, scheme) as ctx:
         page = ctx.new_page()
         for html in pages(site):
-            page.goto(f'{base}/{html.name}', wait_until='networkidle')
+            page.goto(f'{base}/{html.name}', wait_until='load')
             assert page.evaluate('document.documentElement.dataset.theme') == scheme
             page.screenshot(path=str(ARTIFACTS/f'{html.stem}-{width}-{scheme}.png'))
             found += [f'{html.name} at {width} px, {scheme}: {p}' for p in axe_problems(page)]
@@ -59,7 +59,7 @@ def test_code_shows_whole_at_1280(browser, server):
     lines, total, whole, unfocusable = [], 0, 0, []
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/index.html', wait_until='networkidle')
+        page.goto(f'{base}/index.html', wait_until='load')
         chars = page.evaluate("""() => { const pre = document.querySelector('.content div.sourceCode pre');
             const s = document.createElement('span'); s.textContent = 'x'.repeat(100);
             pre.querySelector('code').append(s); const w = s.getBoundingClientRect().width / 100; s.remove();
@@ -67,7 +67,7 @@ def test_code_shows_whole_at_1280(browser, server):
                                - parseFloat(getComputedStyle(pre).paddingRight)) / w); }""")
         lines.append(f'code column at 1280 px: {chars} monospace characters')
         for html in pages(site):
-            page.goto(f'{base}/{html.name}', wait_until='networkidle')
+            page.goto(f'{base}/{html.name}', wait_until='load')
             blocks = page.evaluate(CODE_WIDTH_JS)
             n = sum(b['whole'] for b in blocks)
             total, whole = total + len(blocks), whole + n
@@ -90,7 +90,7 @@ def test_figures_keep_their_natural_size_and_have_alt_text(browser, server):
         with context(browser, width) as ctx:
             page = ctx.new_page()
             for html in pages(site):
-                page.goto(f'{base}/{html.name}', wait_until='networkidle')
+                page.goto(f'{base}/{html.name}', wait_until='load')
                 imgs = page.evaluate("""() => [...document.querySelectorAll('.content img')].map(i => ({
                     src: i.getAttribute('src'), alt: i.getAttribute('alt') || '', shown: i.getBoundingClientRect().width,
                     natural: +i.getAttribute('width') || i.naturalWidth, column: i.closest('.content').clientWidth }))""")
@@ -107,7 +107,7 @@ def test_on_this_page_holds_the_contents_and_actions_below_1200(browser, server,
     base, site = server
     with context(browser, width) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/learner.html', wait_until='networkidle')
+        page.goto(f'{base}/learner.html', wait_until='load')
         box = page.locator('details.page-toc')
         assert box.is_visible() and box.locator('summary').inner_text().strip() == 'On this page'
         assert not box.locator('ul a').first.is_visible(), 'not folded'
@@ -123,7 +123,7 @@ def test_on_this_page_holds_the_contents_and_actions_below_1200(browser, server,
         assert page.evaluate('location.hash') == target
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/learner.html', wait_until='networkidle')
+        page.goto(f'{base}/learner.html', wait_until='load')
         box = page.locator('aside.toc details.page-toc')
         assert box.get_attribute('open') is not None and box.locator('ul a').first.is_visible()
         assert box.bounding_box()['x'] > page.locator('h1.title').bounding_box()['x'], 'not beside the content'
@@ -132,7 +132,7 @@ def test_phone_search_is_full_width_with_results_on_screen_and_title_whole(brows
     base, _ = server
     with context(browser, 390) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/callbacks.html', wait_until='networkidle')
+        page.goto(f'{base}/callbacks.html', wait_until='load')
         brand = page.locator('.navbar-brand')
         assert brand.evaluate('e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1'), 'the site title is cut'
         box = page.locator('#search').bounding_box()
@@ -148,13 +148,13 @@ def test_copy_buttons_show_on_touch_screens_and_take_focus(browser, server):
     base, _ = server
     with context(browser, 390, has_touch=True, is_mobile=True) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/callbacks.html', wait_until='networkidle')
+        page.goto(f'{base}/callbacks.html', wait_until='load')
         assert page.evaluate("matchMedia('(hover: none)').matches")
         opacity = page.locator('.copy-button').first.evaluate('b => getComputedStyle(b).opacity')
         assert float(opacity) == 1, f'copy button opacity {opacity} on a touch screen'
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/callbacks.html', wait_until='networkidle')
+        page.goto(f'{base}/callbacks.html', wait_until='load')
         btn = page.locator('.copy-button').first
         btn.focus()
         btn.evaluate('b => document.activeElement === b')
@@ -165,7 +165,7 @@ def test_headings_have_anchor_links(browser, server):
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
         for html in pages(site):
-            page.goto(f'{base}/{html.name}', wait_until='networkidle')
+            page.goto(f'{base}/{html.name}', wait_until='load')
             missing = page.evaluate("""() => [...document.querySelectorAll('.content h2[id], .content h3[id], .content h4[id]')]
                 .filter(h => { const a = h.querySelector('a.anchor'); return !a || a.getAttribute('href') !== '#' + h.id; })
                 .map(h => h.id)""")
@@ -175,7 +175,7 @@ def test_print_shows_the_content_only_with_code_wrapped(browser, server):
     base, _ = server
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/learner.html', wait_until='networkidle')
+        page.goto(f'{base}/learner.html', wait_until='load')
         page.emulate_media(media='print')
         hidden = page.evaluate("""() => ['.navbar', '.sidebar', '.toc', '.copy-button', '.page-navigation', '.footer']
             .filter(s => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== 'none')""")
@@ -197,7 +197,7 @@ def test_search_snippets_show_text_not_tex(browser, server):
     assert any(tex.values()), 'no TeX annotations found: the check would prove nothing'
     with context(browser, 1280) as ctx:
         page = ctx.new_page()
-        page.goto(f'{base}/index.html', wait_until='networkidle')
+        page.goto(f'{base}/index.html', wait_until='load')
         found = {}
         for word in ('variance', 'softmax', 'normalization', 'mean', 'standard', 'entropy'):
             found.update(page.evaluate("""async w => { const pf = await import(new URL('_pagefind/pagefind.js', location.href));
