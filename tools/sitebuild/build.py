@@ -9,6 +9,7 @@ from tools.notebooks import nb_rel, notebooks
 
 from . import BuildError
 from .config import Site, load_site
+from .figures import check_alt
 from .live import install_live, notebook_live_cells
 from .meta import head_tags, write_meta
 from .notebook import cell_options, stored_error, text, to_markdown
@@ -36,6 +37,7 @@ def check_notebook(path:Path)->dict:
             first = cell_options(text(cell.get('source')))[1].split('\n')[0]
             raise BuildError(f'{path}: cell {i} (`{first}`) has a stored error, {err.get("ename")}: {err.get("evalue")}. '
                              'Fix the cell and re-run the notebook, or mark it `#| error: true` if the error is the lesson.')
+    check_alt(path, nb)
     return nb
 
 @contextlib.contextmanager
@@ -150,7 +152,9 @@ def search_index(site_dir:Path)->None:
     "Pagefind's index and UI (`_pagefind/`) for the pages in `site_dir`."
     if importlib.util.find_spec('pagefind') is None:
         raise BuildError('pagefind is missing: install the Python package pagefind[bin] (`make install`)')
-    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent']
+    # left out of the index: equations' TeX source (snippets show their text) and the headings' § links (page.py)
+    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent',
+           '--exclude-selectors', 'annotation', '--exclude-selectors', '.anchor']
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
         raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')

@@ -14,7 +14,9 @@ from tools.notebooks import page_name
 
 from . import BuildError
 from .srclinks import current_lines
+from . import figures   # which imports this module
 from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
+from .showdoc import is_show_doc, render_show_doc
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
@@ -76,12 +78,12 @@ class _Cell:
         self.lang = cell.get('metadata', {}).get('language', 'python')
         self.outputs = cell.get('outputs', [])
 
-    def image(self, mime:str, data, j:int)->str:
+    def image(self, mime:str, data, j:int, output:dict)->str:
         key, path = page_files(self.page, 'figure-html', f'cell-{self.idx}-output-{j}.{IMAGES[mime]}')
         self.files[key] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
-        cap = str(self.opts.get('fig-cap', '')).replace('\n', ' ')
-        alt = f' fig-alt="{self.opts["fig-alt"]}"' if 'fig-alt' in self.opts else ''
-        return f'![{cap}]({path}){{{alt.strip()}}}' if alt else f'![{cap}]({path})'
+        cap = str(self.opts.get('fig-cap', '') or '').replace('\n', ' ')
+        alt = str(self.opts.get('fig-alt', '') or '').replace('\n', ' ') or cap   # figures.check_alt: one is there
+        return f'![{cap}]({path}){{{figures.attr("alt", alt)}{figures.size_attrs(output, mime)}}}'
 
     def output(self, o:dict, j:int)->str:
         kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
@@ -93,9 +95,10 @@ class _Cell:
             return div(fenced(tb), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-error')
         data = o.get('data', {})
         mime = next((m for m in IMAGES if m in data), None)
-        if mime: return div(self.image(mime, data[mime], j), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
+        if mime: return div(self.image(mime, data[mime], j, o), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/markdown' in data:
             md = current_lines(text(data['text/markdown']))   # show_doc's source links: today's line numbers
+            if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}')
             return md if asis else div(md, f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/plain' in data:

@@ -128,16 +128,31 @@ def includes(site:Site, key:str, current:str='index.html')->str:
             except OSError as e: raise BuildError(f'_quarto.yml {key}: cannot read {f} ({e})') from e
     return rooted_links('\n'.join(res), root_of(current))
 
+def heading_anchors(body:str)->str:
+    "A `§` link to itself after each h2–h4 that has an id, named by the heading (search leaves `.anchor` out: build.py)."
+    def anchor(m):
+        return f'<h{m[1]} id="{m[2]}"{m[3]}>{m[4]}<a class="anchor" href="#{m[2]}" aria-labelledby="{m[2]}">§</a></h{m[1]}>'
+    return re.sub(r'<h([234])\s+id="([^"]+)"([^>]*)>(.*?)</h\1>', anchor, body, flags=re.S)
+
+def display_math(body:str)->str:
+    """Display equations in a box that scrolls sideways when wider than the column; their TeX source (MathML's
+    `annotation`, kept for copying and assistive tools) is left out of the search index by build.py."""
+    return re.sub(r'(<math display="block".*?</math>)', r'<span class="display-math">\1</span>', body, flags=re.S)
+
+def tight_tables(body:str)->str:
+    "Tables without the line breaks pandoc puts around their row and cell tags (insignificant there; pages are lighter)."
+    return re.sub(r'\s*(</?(?:table|thead|tbody|tr|th|td)\b[^>]*>)\s*', r'\1', body)
+
 def render_page(site:Site, page:PageHTML, titles:dict[str, str], ids:dict[str, set[str]], head:str='')->str:
     """The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids; `head`:
     more tags for its <head> (link previews, see meta.py)."""
     cur, order = page.href, [link_target(h) for h in sidebar_hrefs(site.sidebar)]
-    toc = f'<h2 class="toc-title">On this page</h2>{page.toc}' if page.toc else ''
     return TEMPLATE.substitute(
         page_title=plain(page.title if page.title == site.title else f'{page.title} – {site.title}'),
         root=root_of(cur), site_title=esc(site.title), description=plain(page.description), title=inline(page.title),
         subtitle=f'<p class="description">{inline(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
-        body=local_links(page.body, site, ids, cur), toc=toc, actions=actions_html(site, page.nb),
+        body=tight_tables(display_math(heading_anchors(local_links(page.body, site, ids, cur)))),
+        toc=re.sub(r' id="toc-[^"]*"', '', page.toc), actions=actions_html(site, page.nb),   # the TOC's ids: unused
         prevnext=prevnext_html(order, titles, cur), csp=CSP, head=head, after_body=includes(site, 'include-after-body', cur),
         footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')
