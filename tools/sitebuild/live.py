@@ -23,6 +23,7 @@ from execnb.nbio import mk_cell
 from nbdev.process import Processor
 
 from ..cellref import cell_ref, first_line
+from ..notebooks import nb_rel
 from . import BuildError
 from .notebook import cell_classes, cell_options, text
 
@@ -199,10 +200,11 @@ def notebook_live_cells(nbs:list[Path], proc:Path)->dict[str, list[tuple[str, st
     nbdev's processed copies in `proc` (where `LiveCells` marked them)."""
     res = {}
     for p in nbs:
-        try: nb = json.loads((proc/p.name).read_text(encoding='utf-8'))
+        rel = nb_rel(p).as_posix()   # below nbs/, as nbdev's `_proc/` keeps it
+        try: nb = json.loads((proc/rel).read_text(encoding='utf-8'))
         except (OSError, json.JSONDecodeError) as e:
-            raise BuildError(f'{proc/p.name}: no processed notebook ({e}): build the site first (`make site`)') from e
-        if codes := live_cells(nb): res[p.name] = [(source_ref(p, code), code) for code in codes]
+            raise BuildError(f'{proc/rel}: no processed notebook ({e}): build the site first (`make site`)') from e
+        if codes := live_cells(nb): res[rel] = [(source_ref(p, code), code) for code in codes]
     return res
 
 def install_live(site_dir:Path, cells:dict[str, list[tuple[str, str]]], root:Path=TOOLS_ROOT)->int:
