@@ -25,7 +25,7 @@ CELLS = ['from lessons_lib.callbacks import slow_calculation\nx = 2',
          'def f(:',
          'class D:\n    def __getattr__(self, k): return getattr(self.o, k)\nD().x',
          'import pickle\nclass P: pass\ntype(pickle.loads(pickle.dumps(P()))).__name__',
-         'x * 7;', 'x * 7  # a comment is no semicolon', "'a;'"]
+         'x * 7;', 'x * 7  # a comment is no semicolon', "'a;'", 'x = 1; x;', 'x']
 
 @pytest.fixture(scope='module')
 def results()->list[dict]:
@@ -50,4 +50,5 @@ def test_cells_share_a_namespace_and_show_results_output_and_tracebacks(results)
     assert 'SyntaxError' in r[4]['error'] and '<cell 6>' in r[4]['error']
     assert r[5]['error'].endswith('RecursionError: maximum recursion depth exceeded\n'), r[5]['error'][-300:]
     assert r[6]['result'] == "'P'"   # the interpreter survived the recursion; a cell's classes pickle as in a notebook
-    assert [c['result'] for c in r[7:]] == [None, '7', "'a;'"]   # a trailing `;` hides the result, as in Jupyter
+    assert [c['result'] for c in r[7:]] == [None, '7', "'a;'", None, '1']   # a trailing `;` hides the result, as in Jupyter
+    assert all(c['error'] is None and c['stdout'] == '' for c in r[7:]), r[7:]

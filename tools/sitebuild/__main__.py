@@ -23,7 +23,7 @@ def main(argv:list[str]|None=None)->int:
             from .config import load_site
             from .live import install_live, notebook_live_cells
             site = load_site(a.out)
-            n = install_live(site.out, notebook_live_cells(source_notebooks(site), site.root/'_proc'))
+            n = install_live(site.out, notebook_live_cells(site.nbs, source_notebooks(site), site.root/'_proc'))
             print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
             return 0
         if a.command == 'pages':
@@ -31,8 +31,7 @@ def main(argv:list[str]|None=None)->int:
             from tools.notebooks import page_name
             from .config import load_site
             site = load_site(a.out)
-            pages = {p: page_name(p, site.nbs) for p in source_notebooks(site)}
-            missing = [f'{p.relative_to(site.nbs)} → {h}' for p, h in pages.items() if not (site.out/h).exists()]
+            missing = [f'{p} → {page_name(p)}' for p in source_notebooks(site) if not (site.out/page_name(p)).exists()]
             if missing: raise BuildError(f'{site.out} lacks the pages of {", ".join(missing)}')
             print(f'every notebook has its page in {site.out}')
             return 0
