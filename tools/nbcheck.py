@@ -15,6 +15,7 @@ import contextlib, difflib, io, json, os, re, subprocess, sys
 from pathlib import Path
 
 import nbdev.test
+from nbdev.config import get_config
 from execnb.shell import CaptureShell, format_exc
 
 from tools.cellref import cell_ref
@@ -126,11 +127,11 @@ def checking_outputs():
     try: yield
     finally: nbdev.test.CaptureShell = saved
 
-def check_nb(fn:str|Path, skip_flags=('slow',))->tuple[bool,str]:
-    "Notebook `fn` through nbdev's `test_nb` with its outputs compared: whether it passed, and what it reported."
+def check_nb(fn:str|Path)->tuple[bool,str]:
+    "Notebook `fn` through nbdev's `test_nb` (settings.ini's `tst_flags` skipped) with its outputs compared: passed?, report."
     err = io.StringIO()
     with checking_outputs(), contextlib.redirect_stderr(err):
-        ok, _ = nbdev.test.test_nb(Path(fn).absolute(), skip_flags=list(skip_flags), basepath=ROOT)
+        ok, _ = nbdev.test.test_nb(Path(fn).absolute(), skip_flags=get_config().tst_flags.split(), basepath=ROOT)
     return ok, err.getvalue()
 
 def test_nbs(argv:list[str])->int:
