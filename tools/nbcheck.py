@@ -1,19 +1,24 @@
-"""Stored outputs are true: re-execute notebooks the way `nbdev_test` does and compare every text output with the
-one committed in the notebook, so the site never shows a stale result.
+"""The notebooks' tests and their stored outputs, in one execution per notebook: nbdev's own `test_nb` runs each
+notebook exactly as `nbdev_test` does (same notebooks, skip flags from settings.ini `tst_flags`, `--flags` to force
+some), and every cell it executes has its text outputs compared with the ones committed in the notebook, so the site
+never shows a stale result.
 
-    python tools/nbcheck.py [NB ...]            # check (all of nbs/ when no notebook is named)
-    python tools/nbcheck.py --update NB [NB ...] # execute every cell (slow ones too) and store the outputs
+    python tools/nbcheck.py [NB ...] [--flags slow]   # test and compare (every notebook nbdev_test would test by default)
+    python tools/nbcheck.py --update NB [NB ...]       # execute every cell (slow ones too) and store the outputs
 
-Cells that `nbdev_test` skips (`#| eval: false`, the flags in settings.ini `tst_flags` such as `#| slow`) are not run
-here either; their stored outputs stay as they are. Images are not compared (their bytes vary by platform); their text
-fallbacks are. Timings, memory addresses and temporary paths are masked before comparing (see `SANITIZERS`).
+Cells that `nbdev_test` skips (`#| eval: false`, `#| slow`) are not run; their stored outputs stay as they are. Images
+are not compared (their bytes vary by platform); their text fallbacks are. Timings, memory addresses, temporary paths
+and show_doc's source line numbers are masked before comparing (see `SANITIZERS`).
 """
 from __future__ import annotations
-import argparse, difflib, importlib, os, re, subprocess, sys
+import argparse, contextlib, difflib, importlib, os, re, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
+from tools.cellref import cell_ref  # noqa: E402
+
 TEXT_MIMES = ('text/plain', 'text/markdown', 'text/latex')
 
 # (pattern, replacement): things that legitimately differ between two runs of the same code.
@@ -24,6 +29,7 @@ SANITIZERS = [
     (r'\b\d{1,2}:\d{2}(:\d{2})?\b', 'CLOCK'),                            # progress-bar clocks 00:01
     (r'/tmp/[^\s\'"]+', '/tmp/PATH'),                                     # temporary files
     (r'https://github\.com/[^/\s]+/[^/\s]+/blob/[^/\s]+/', 'GITHUB/'),     # show_doc source links: a fork's owner
+    (r'(\.py)#L\d+', r'\1#L'),                 # ... and the line: adding a function above must not fail later cells
     (r'\bTIME(\s*±\s*TIME)?\b', 'TIME'),
 ]
 
@@ -50,72 +56,85 @@ def outputs_text(outputs)->str:
         else: parts.append((('stream', o.get('name')) if o.get('output_type') == 'stream' else ('other', None), t))
     return sanitize('\n'.join(t for _, t in parts))
 
-def _skip_flags()->set[str]:
-    from nbdev.config import get_config
-    return set(get_config().tst_flags.split())
-
-def check_nb(fn:str)->list[str]:
-    "Re-execute `fn` as `nbdev_test` does; return one message per cell whose text outputs differ from the stored ones."
-    from execnb.shell import CaptureShell
-    from fastcore.xtras import working_directory
-    from nbdev.process import NBProcessor
-    from nbdev.frontmatter import FrontmatterProc
+def shown(fn:Path)->str:
+    "`fn` as a contributor types it: relative to the project when inside it."
     fn = Path(fn).resolve()
-    os.environ['IN_TEST'] = '1'
-    sys.path.insert(0, str(ROOT))
-    nb = NBProcessor(fn, procs=FrontmatterProc, process=True).nb
-    flags, problems = _skip_flags(), []
-    def skip(cell):
-        if cell.cell_type != 'code': return True
-        direc = getattr(cell, 'directives_', {}) or {}
-        if direc.get('eval:', [''])[0].lower() == 'false': return True
-        if flags & direc.keys(): return True
-        cell.stored_ = outputs_text(cell.get('outputs', []))
-        return False
-    def compare(cell):
-        if shell.exc: return                       # reported once, as the traceback, below
-        got = outputs_text(cell.get('outputs', []))
-        if got != cell.stored_:
-            diff = '\n'.join(difflib.unified_diff(cell.stored_.splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1))
-            problems.append(f'{fn.name} cell {cell.idx_}:\n{diff}')
-    shell = CaptureShell(fn)
-    with working_directory(fn.parent):
-        try: shell.run_all(nb, exc_stop=True, preproc=skip, postproc=compare)
-        except Exception: problems.append(f'{fn.name}: a cell raised\n{shell.prettytb(fname=fn)}')
-    return problems
+    return str(fn.relative_to(ROOT)) if fn.is_relative_to(ROOT) else str(fn)
 
-def update_nb(fn:str):
+@contextlib.contextmanager
+def comparing_shell(fn:Path, problems:list[str]):
+    """nbdev's `test_nb` with its `CaptureShell` replaced, for the block, by one whose `run_all` also compares each
+    cell of notebook `fn` it executes with the stored ones. `test_nb` offers no hook for a `postproc`, and `run_all` is the one
+    call that takes it: replacing only that class keeps nbdev's notebook list, flags, skips and error handling."""
+    import nbdev.test
+    from execnb.shell import CaptureShell
+    fn = shown(fn)
+    class ComparingShell(CaptureShell):
+        def run_all(self, nb, *args, **kwargs):
+            stored = {c.idx_: outputs_text(c.get('outputs', [])) for c in nb.cells}
+            fix = f'run `make outputs NB={fn}`'
+            def compare(cell):
+                ref = cell_ref(fn, cell.idx_ + 1, cell.source)
+                if self.exc:
+                    problems.append(f'{ref} raised: fix the cell, then {fix}\n{self.prettytb(fname=fn)}')
+                    return
+                got = outputs_text(cell.get('outputs', []))
+                if got != stored[cell.idx_]:
+                    diff = difflib.unified_diff(stored[cell.idx_].splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1)
+                    problems.append(f'{ref}: the stored output differs from a fresh run: {fix}\n' + '\n'.join(diff))
+            return super().run_all(nb, *args, postproc=compare, **kwargs)
+    nbdev.test.CaptureShell = ComparingShell
+    try: yield
+    finally: nbdev.test.CaptureShell = CaptureShell
+
+def check_nb(fn:str|Path, force_flags:list[str]=())->tuple[float, list[str]]:
+    "Run notebook `fn` with nbdev's `test_nb` as `nbdev_test` would; seconds taken and one message per failing cell."
+    from nbdev.config import get_config
+    from nbdev.test import test_nb
+    cfg, problems, fn = get_config(), [], Path(fn).resolve()
+    with comparing_shell(fn, problems):
+        ok, seconds = test_nb(fn, skip_flags=cfg.tst_flags.split(), force_flags=list(force_flags),
+                              showerr=False, basepath=cfg.config_path)
+    if not ok and not problems: problems.append(f'{shown(fn)}: nbdev_test failed before running a cell')
+    return seconds, problems
+
+def update_nb(fn:str|Path):
     "Execute every cell of `fn` (slow ones too) in a fresh shell, store the outputs, then `nbdev_clean` it."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
     fn = Path(fn).resolve()
-    sys.path.insert(0, str(ROOT))
     nb, shell = read_nb(fn), CaptureShell(fn)
     with working_directory(fn.parent): shell.run_all(nb, exc_stop=True)
     write_nb(nb, fn)
     subprocess.run([Path(sys.executable).parent/'nbdev_clean', '--fname', str(fn)], check=True, cwd=ROOT)
 
+def tested_notebooks()->list[Path]:
+    "The notebooks `nbdev_test` tests: nbdev's `nbglob` without folders holding a `.notest` file, largest first."
+    from nbdev.doclinks import nbglob
+    from nbdev.test import _keep_file
+    return sorted((p for p in nbglob(as_path=True) if _keep_file(p, '.notest')), key=lambda p: -p.stat().st_size)
+
 def main(argv=None)->int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('notebooks', nargs='*', help='notebooks to check (default: every notebook in nbs/)')
+    p.add_argument('notebooks', nargs='*', help='notebooks to check (default: those nbdev_test tests)')
     p.add_argument('--update', action='store_true', help='execute and store outputs instead of checking')
+    p.add_argument('--flags', default='', help='space-separated test flags to run that are normally skipped (nbdev_test --flags)')
     p.add_argument('--workers', type=int, default=os.cpu_count() or 1)
     a = p.parse_args(argv)
-    nbs = [Path(n) for n in a.notebooks] or sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
     if a.update:
-        for n in nbs: update_nb(n); print(f'stored outputs of {n}')
+        for n in a.notebooks or tested_notebooks(): update_nb(n); print(f'stored outputs of {n}')
         return 0
+    nbs = [Path(n).resolve() for n in a.notebooks] or tested_notebooks()
     # A fresh process per notebook (IPython's shell takes over `__main__`), given the function by its module path.
-    sys.path.insert(0, str(ROOT))
     check = importlib.import_module('tools.nbcheck').check_nb
-    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex: results = list(ex.map(check, nbs))
-    failed = 0
-    for n, probs in zip(nbs, results):
-        print(f"{'FAIL' if probs else 'ok  '} {n.name}")
-        for m in probs: print('    ' + m.replace('\n', '\n    '))
-        failed += bool(probs)
-    print(f'stored outputs: {len(nbs)-failed} notebooks reproduce, {failed} differ')
+    t, failed = time.time(), 0
+    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex:
+        for n, (secs, probs) in zip(nbs, ex.map(check, nbs, [a.flags.split()] * len(nbs))):
+            print(f"{'FAIL' if probs else 'ok  '} {shown(n)} ({secs:.0f} s)", flush=True)
+            for m in probs: print('    ' + m.replace('\n', '\n    '))
+            failed += bool(probs)
+    print(f'notebooks: {len(nbs)-failed} pass nbdev_test and reproduce their stored outputs, {failed} fail ({time.time()-t:.0f} s)')
     return 1 if failed else 0
 
 if __name__ == '__main__': sys.exit(main())

@@ -8,6 +8,8 @@ def test_sanitize_masks_what_varies_between_runs():
     assert sanitize('00:03 <00:12') == 'CLOCK <CLOCK'
     assert sanitize('saved /tmp/tmpab12/x.pt') == 'saved /tmp/PATH'
     assert sanitize('variance 47.1875') == 'variance 47.1875'   # numbers that are not timings stay
+    link = '[source](https://github.com/{}/lessons_lib/blob/main/lessons_lib/stats.py#L{})'
+    assert sanitize(link.format('fastai', 52)) == sanitize(link.format('a-fork', 61))   # a function added above it
 
 def test_outputs_text_merges_streams_and_skips_images():
     outs = [{'output_type': 'stream', 'name': 'stdout', 'text': 'a\n'},
@@ -25,22 +27,31 @@ def _nb(path, *sources):
 def test_check_passes_on_fresh_outputs_and_names_a_stale_cell(tmp_path):
     fn = _nb(tmp_path/'demo.ipynb', "print('hello')", '6*7')
     update_nb(fn)
-    assert check_nb(fn) == []
+    assert check_nb(fn)[1] == []
     nb = nbformat.read(fn, as_version=4)
     nb.cells[2].source = '6*8'                      # the code changed, the stored output did not
     nbformat.write(nb, fn)
-    problems = check_nb(fn)
-    assert len(problems) == 1 and 'demo.ipynb cell 2' in problems[0] and '+[text/plain] 48' in problems[0]
+    [problem] = check_nb(fn)[1]
+    assert problem.startswith(f'{fn}, cell 3 (`6*8`): the stored output differs from a fresh run: run `make outputs NB={fn}`')
+    assert '+[text/plain] 48' in problem
 
 def test_slow_cells_keep_their_outputs_and_errors_are_reported(tmp_path):
     fn = _nb(tmp_path/'slow.ipynb', "#| slow\nprint('long experiment')", "raise ValueError('boom')")
     nb = nbformat.read(fn, as_version=4)
     nb.cells[1].outputs = [nbformat.v4.new_output('stream', name='stdout', text='stored long result\n')]
     nbformat.write(nb, fn)
-    problems = check_nb(fn)
-    assert len(problems) == 1 and 'a cell raised' in problems[0] and 'boom' in problems[0]
+    [problem] = check_nb(fn)[1]
+    assert problem.startswith(f"{fn}, cell 3 (`raise ValueError('boom')`) raised: fix the cell, then run `make outputs NB={fn}`")
+    assert "ValueError: boom" in problem
+
+def test_slow_cells_run_when_forced_as_nbdev_test_flags_do(tmp_path):
+    fn = _nb(tmp_path/'forced.ipynb', "#| slow\nprint('now')")
+    assert check_nb(fn)[1] == []                    # skipped: its (empty) stored output is not compared
+    [problem] = check_nb(fn, ['slow'])[1]
+    assert 'cell 2 (`print(\'now\')`)' in problem and '+[stdout] now' in problem
 
 def test_cell_ref_names_notebook_number_and_first_line():
     from tools.cellref import cell_ref
     assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
     assert cell_ref('nbs/a.ipynb', 1, 'x' * 80).endswith('…`)')
+    assert cell_ref('nbs/a.ipynb', 2, 'r\frac{1}{n}\nmore') == 'nbs/a.ipynb, cell 2 (`r\frac{1}{n}`)'   # a form-feed is no line end
