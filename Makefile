@@ -33,7 +33,9 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# nbdev's merge driver for notebooks, by the venv's path (.gitconfig, .gitattributes; CONTRIBUTING.md "Notebooks and git")
 install: $(STAMP) $(NPM_STAMP)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git config --local include.path ../.gitconfig; fi
 
 export: install
 	$(BIN)/nbdev_export
