@@ -1,5 +1,5 @@
 "The built site (offline build): every listed page, working links and images, rendered math, nothing from other hosts."
-import json, re, subprocess, sys
+import functools, json, re, subprocess, sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
@@ -26,6 +26,7 @@ class Refs(HTMLParser):
         self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
         self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
 
+@functools.cache   # a page is read once, however many links point into it
 def parse(path:Path)->Refs:
     r = Refs()
     r.feed(path.read_text(encoding='utf-8'))
