@@ -78,10 +78,48 @@ def screenshot(page, html:Path, scheme:str):
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000, f'{shot} looks empty'
 
+# The colours a reader sees on `el`: its text colour and its background, composited over its ancestors' backgrounds.
+SEEN_COLOURS = """el => {
+  const rgba = c => (c.match(/[\\d.]+/g) || []).map(Number).concat([1]).slice(0, 4);
+  let bg = [0, 0, 0, 0];
+  for (let e = el; e && bg[3] < 1; e = e.parentElement) {
+    const [r, g, b, a] = rgba(getComputedStyle(e).backgroundColor), k = (1 - bg[3]) * a;
+    bg = [bg[0] + r * k, bg[1] + g * k, bg[2] + b * k, bg[3] + k];
+  }
+  const w = 255 * (1 - bg[3]);   // what shows through everything: the canvas, white
+  return {text: rgba(getComputedStyle(el).color).slice(0, 3), background: [bg[0] + w, bg[1] + w, bg[2] + w]};
+}"""
+
+def luminance(rgb)->float:
+    "WCAG relative luminance of an sRGB colour (0-255 channels)."
+    lin = [c/255/12.92 if c/255 <= 0.03928 else ((c/255 + 0.055)/1.055)**2.4 for c in rgb]
+    return 0.2126*lin[0] + 0.7152*lin[1] + 0.0722*lin[2]
+
+def contrast(a, b)->float:
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05)/(lo + 0.05)
+
+def seen(page)->dict[str, dict]:
+    "The colours of the page's body text and of its first code block (when it has one)."
+    code = page.locator('div.sourceCode pre code')
+    return {'body': page.locator('main, body').first.evaluate(SEEN_COLOURS),
+            **({'code block': code.first.evaluate(SEEN_COLOURS)} if code.count() else {})}
+
 def test_dark_screenshots(open_page, server):
-    "Light screenshots are taken as each page is checked above; these are the same pages for a reader whose system is dark."
+    """Light screenshots are taken as each page is checked above; these are the same pages for a reader whose system is
+    dark: body text and code blocks change colour from the light theme's and stay readable (WCAG contrast 4.5:1)."""
     base, site = server
     for html in pages(site):
-        ctx, page, _ = open_page(f'{base}/{html.name}', 'dark')
-        screenshot(page, html, 'dark')
-        ctx.close()
+        looks = {}
+        for scheme in ('light', 'dark'):
+            ctx, page, _ = open_page(f'{base}/{html.name}', scheme)
+            looks[scheme] = seen(page)
+            if scheme == 'dark': screenshot(page, html, 'dark')
+            ctx.close()
+        for part, dark in looks['dark'].items():
+            light = looks['light'][part]
+            assert dark['background'] != light['background'] and dark['text'] != light['text'], \
+                f'{html.name}: the {part} looks the same in dark mode: {dark}'
+            for scheme, c in (('dark', dark), ('light', light)):
+                ratio = contrast(c['text'], c['background'])
+                assert ratio >= 4.5, f'{html.name}, {scheme} mode: {part} text {c["text"]} on {c["background"]}: contrast {ratio:.1f} < 4.5'

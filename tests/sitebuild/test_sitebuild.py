@@ -73,7 +73,8 @@ def test_math_footnotes_callouts_toc(options):
     assert '<math' in body and 'a^2 + b' in body                 # MathML with its TeX annotation
     assert 'class="footnotes' in body and 'The footnote text.' in body
     assert '<div class="callout callout-tip">' in body and 'Tip title' in body and 'A tip body.' in body
-    assert toc == '' or '<ul>' in toc
+    assert re.findall(r'<a href="#([^"]+)"', toc) == ['a-section-of-the-page']   # the heading; not the callout's title
+    assert 'id="a-section-of-the-page"' in body
 
 def test_gfm_for_the_readme(options):
     page, _, _ = options
