@@ -55,13 +55,13 @@ serve: site
 	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 $(PORT)
 
 test: install
-	$(BIN)/python tools/checks.py
+	$(BIN)/python -m tools.checks
 
 bench: install
 	$(BIN)/python -m tools.bench
 
 outputs: install
-	$(BIN)/python tools/nbcheck.py --update $(NB)
+	$(BIN)/python -m tools.nbcheck --update $(NB)
 
 clean:
 	rm -rf _docs _proc tests/artifacts build *.egg-info

@@ -23,12 +23,14 @@ class ProgressShowingCallback:
 class PrintStatusCallback:
     "Print the epoch before each step and the running total after it."
     def before_calc(self, epoch:int, **kwargs): print(f'Starting epoch {epoch}')
-    def after_calc(self, epoch:int, val:int, **kwargs): print(f'Epoch {epoch}: total {val}')
+    def after_calc(self, epoch:int, val:int, **kwargs):
+        print(f'Epoch {epoch}: total {val}')
 
 # %% ../nbs/00_callbacks.ipynb #9ccb8031
 def _has_events(cb)->bool:
     "Whether `cb` has a `before_calc` or `after_calc` method; a class given in place of an instance is an error."
-    if isinstance(cb, type): raise TypeError(f'cb must be an instance, got the class {cb.__name__}: pass {cb.__name__}()')
+    if isinstance(cb, type):
+        raise TypeError(f'cb must be an instance, got the class {cb.__name__}: pass {cb.__name__}()')
     return hasattr(cb, 'before_calc') or hasattr(cb, 'after_calc')
 
 def slow_calculation(cb:Any=None,    # function of the epoch, or object with event methods
@@ -37,9 +39,11 @@ def slow_calculation(cb:Any=None,    # function of the epoch, or object with eve
                     )->int:          # sum of the squares added before the end or a stop
     "Add up `i*i` for `i` in `range(steps)` slowly, telling `cb` about each step; a true answer after a step stops."
     if cb is None: before = after = None
-    elif _has_events(cb): before, after = getattr(cb, 'before_calc', None), getattr(cb, 'after_calc', None)
+    elif _has_events(cb):
+        before, after = getattr(cb, 'before_calc', None), getattr(cb, 'after_calc', None)
     elif callable(cb): before, after = None, lambda epoch, val: cb(epoch)
-    else: raise TypeError(f'cb must be callable or have before_calc/after_calc methods, got {type(cb).__name__}')
+    else:
+        raise TypeError(f'cb must be callable or have before_calc/after_calc methods, got {type(cb).__name__}')
     res = 0
     for i in range(steps):
         if before is not None: before(i)
@@ -55,7 +59,8 @@ def slow_calculation(cb:Any=None,    # function of the epoch, or object with eve
 class PrintAfterCallback:
     "Print the running total after each step and stop the calculation once it exceeds `limit`."
     limit:int=10 # stop after the first step whose total is above this
-    def after_calc(self, epoch:int, val:int)->bool: print(f'Epoch {epoch}: total {val}'); return val > self.limit
+    def after_calc(self, epoch:int, val:int)->bool:
+        print(f'Epoch {epoch}: total {val}'); return val > self.limit
 
 # %% ../nbs/00_callbacks.ipynb #f19ea3ba
 class SlowCalculator:
@@ -65,7 +70,8 @@ class SlowCalculator:
                  steps:int=5,    # how many squares to add up: 0, 1, 4, ...
                  delay:float=0., # seconds to sleep per step
                 ):
-        if cb is not None and not _has_events(cb): raise TypeError(f'cb must have before_calc/after_calc methods, got {type(cb).__name__}')
+        if cb is not None and not _has_events(cb):
+            raise TypeError(f'cb must have before_calc/after_calc methods, got {type(cb).__name__}')
         self.cb, self.steps, self.delay, self.res, self.done = cb, steps, delay, 0, 0
 
     def __call__(self, event:str, *args)->Any:

@@ -1,12 +1,13 @@
-"""Every check of `make test`, counted: the last line is `N passed, N failed`.
+"""Every check of `make test`, counted: the last line is `N passed, N failed`. A check changes nothing it checks.
 
 Each step reports how many checks it ran and how many failed (a notebook, a test, a hygiene rule), so the total
 counts checks rather than steps. A step that cannot run at all (a missing tool) counts as one failure.
 
-Checks change nothing they check: export, clean and README drift are found by running the fixing commands on a
-temporary copy of the project; the site the tests check is built into a temporary folder (or is `$SITE_DIR`, as
-built, when set), never into `_docs/`. Independent steps run side by side in two lanes (the machine's two cores):
-the notebooks in one, everything else in the other; each step's output is printed whole when it ends.
+Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_export` and the README are run on a
+temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
+reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
+Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
+each) and the rest (hygiene, ruff, the site build); pytest runs when both are done.
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
@@ -15,119 +16,108 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-# The commands that write generated files, in the order a contributor runs them (CONTRIBUTING.md).
-FIXES = [('nbdev_clean', [BIN/'nbdev_clean']), ('nbdev_export', [BIN/'nbdev_export']),
-         ('python -m tools.sitebuild readme', [sys.executable, '-m', 'tools.sitebuild', 'readme'])]
-NOT_PROJECT = {'.git', '.venv', 'node_modules', '_docs', '_proc', '__pycache__', 'tests/artifacts'}   # without git
-_print = threading.Lock()
+SITE_ENV = 'SITE_DIR'
 
-def run(*cmd, cwd:Path=ROOT, env:dict|None=None)->subprocess.CompletedProcess:
-    "Run `cmd` in `cwd` (the project root), its output captured."
-    return subprocess.run([str(c) for c in cmd], cwd=cwd, text=True, capture_output=True, env=env)
+def run(*cmd, cwd:Path=ROOT, env:dict|None=None)->tuple[int,str]:
+    "Run `cmd` in `cwd`; its exit status and its output (stdout and stderr)."
+    p = subprocess.run([str(c) for c in cmd], cwd=cwd, text=True, capture_output=True, env={**os.environ, **(env or {})})
+    return p.returncode, (p.stdout + p.stderr).rstrip()
 
-def output(p:subprocess.CompletedProcess)->str: return (p.stdout + p.stderr).rstrip()
-
-def project_files(root:Path)->list[str]:
-    "The project's files: tracked and untracked ones git does not ignore; without git, all but `NOT_PROJECT`."
-    if (root/'.git').exists():
-        p = run('git', 'ls-files', '-z', '-co', '--exclude-standard', cwd=root)
-        if p.returncode == 0: return [f for f in p.stdout.split('\0') if f and (root/f).is_file()]
-    rel = [f.relative_to(root).parts for f in root.rglob('*') if f.is_file()]
-    return ['/'.join(r) for r in rel if not any('/'.join(r[:i]) in NOT_PROJECT for i in range(1, len(r) + 1))]
-
-def copy_project(root:Path, dest:Path)->Path:
-    "A copy of the project at `root` in `dest` (see `project_files`)."
-    for f in project_files(root):
-        (dest/f).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root/f, dest/f)
+def project_copy(root:Path, dest:Path)->Path:
+    "The files of the project at `root` as they are now, committed or not (what git tracks or would), copied into `dest`."
+    out = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=root,
+                         capture_output=True, check=True).stdout.decode()
+    for rel in filter(None, sorted(set(out.split('\0')))):
+        src = root/rel
+        if src.is_file():   # a tracked file deleted in the working tree is not copied
+            (dest/rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest/rel)
     return dest
 
-def digests(root:Path)->dict[str, str]:
-    return {f: hashlib.sha256((root/f).read_bytes()).hexdigest() for f in project_files(root)}
+def digest(root:Path)->dict[str,str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob('*') if p.is_file() and not {'_proc', '__pycache__', '.quarto'} & set(p.parts)}
 
-def drift(root:Path=ROOT)->list[tuple[str, str]]:
-    """Run the commands that write generated files (`FIXES`) on a copy of the project at `root`; (command, message)
-    for each file they would change, the message naming the file and the command that fixes it. `root` is only read."""
-    problems = []
-    with tempfile.TemporaryDirectory(prefix='checks-drift-') as tmp:
-        copy = copy_project(root, Path(tmp)/root.name)
-        if (root/'_proc').is_dir():   # nbdev's processing cache (mtimes kept): the README step reprocesses only what changed
-            shutil.copytree(root/'_proc', copy/'_proc', symlinks=True)
-        before = digests(copy)
-        for name, cmd in FIXES:
-            p = run(*cmd, cwd=copy)
-            after = digests(copy)
-            if p.returncode: problems.append((name, f'`{name}` failed (run on a copy of the project):\n{output(p)}'))
-            problems += [(name, f'{f}: not what `{name}` writes: run `{name}` and commit the result')
-                         for f in sorted(set(before) | set(after)) if before.get(f) != after.get(f)]
-            before = after
-    return problems
+def tracked(root:Path, paths:list[str])->list[str]:
+    "The `paths` that git would track in the project at `root` (generated caches such as nbs/nbdev.yml are ignored)."
+    p = subprocess.run(['git', 'check-ignore', '--no-index', '--stdin'], cwd=root, input='\n'.join(paths), capture_output=True, text=True)
+    return [f for f in paths if f not in set(p.stdout.splitlines())]
 
-def drift_step()->tuple[int, int, str]:
-    problems = drift()
-    return len(FIXES), len({name for name, _ in problems}), '\n'.join(m for _, m in problems)
+# Each generator of committed files, as a contributor runs it, and how the copy runs it.
+GENERATORS = [
+    ('nbdev_clean', [BIN/'nbdev_clean']),
+    ('nbdev_export', [BIN/'nbdev_export']),
+    ('python -m tools.sitebuild readme', [sys.executable, '-m', 'tools.sitebuild', 'readme']),
+]
 
-def single(*cmd)->tuple[int, int, str]:
-    p = run(*cmd)
-    return 1, int(p.returncode != 0), output(p)
+def hygiene(root:Path=ROOT, generators:list=GENERATORS)->tuple[int,int,str]:
+    "Each of `generators`, run on a copy of the project at `root`, must change no file: what it writes is there already."
+    log, failed = [], 0
+    with tempfile.TemporaryDirectory(prefix='checks-copy-') as tmp:
+        copy = project_copy(root, Path(tmp))
+        for name, cmd in generators:
+            before = digest(copy)
+            rc, out = run(*cmd, cwd=copy)
+            after = digest(copy)
+            changed = tracked(root, sorted(f for f in before.keys() | after.keys() if before.get(f) != after.get(f)))
+            if rc: log.append(f'`{name}` failed:\n{out}')
+            if changed: log.append(f'{", ".join(changed)}: not what `{name}` makes of the notebooks: run `{name}` and commit the result')
+            failed += bool(rc or changed)
+    return len(generators), failed, '\n'.join(log)
 
-class Site:
-    "The site the tests check: `$SITE_DIR` as built (deploy.yaml tests the `_docs` it publishes), else built into a temporary folder."
-    def __init__(self):
-        given = os.environ.get('SITE_DIR')
-        self.tmp = None if given else tempfile.mkdtemp(prefix='checks-site-')
-        self.dir = Path(given).resolve() if given else Path(self.tmp)/'site'
-    def build(self)->tuple[int, int, str]:
-        if self.tmp is None:
-            ok = (self.dir/'index.html').is_file()
-            return 1, int(not ok), f'testing the site in $SITE_DIR={self.dir} as built' + ('' if ok else ': it has no index.html')
-        return single(sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', self.dir)
-    def remove(self):
-        if self.tmp: shutil.rmtree(self.tmp, ignore_errors=True)
+def single(*cmd)->tuple[int,int,str]:
+    rc, out = run(*cmd)
+    return 1, int(rc != 0), out
 
-def notebooks()->tuple[int, int, str]:
-    "Each notebook executed once: nbdev_test's run and the stored-output comparison (tools/nbcheck.py)."
-    p = run(sys.executable, 'tools/nbcheck.py', '--workers', '2')
-    m = re.search(r'(\d+) pass nbdev_test and reproduce their stored outputs, (\d+) fail', p.stdout)
-    return (int(m[1]) + int(m[2]), int(m[2]), output(p)) if m else (1, 1, output(p))
+def notebooks_step()->tuple[int,int,str]:
+    "Every notebook executed once: `nbdev_test` (2 workers) that also compares the stored outputs (tools/nbcheck.py)."
+    from tools.notebooks import notebooks
+    rc, out = run(sys.executable, '-m', 'tools.nbcheck', '--n_workers', '2', '--timing')
+    failed = re.findall(r'^\t(\S+\.ipynb)$', out, re.M)
+    return len(notebooks()), (max(len(failed), 1) if rc else 0), out
 
-def pytest(site:Site)->tuple[int, int, str]:
-    "pytest tests/, its site tests on `site` (tools/sitetest.built_site reads `SITE_DIR`)."
-    p = run(sys.executable, '-m', 'pytest', 'tests', '-q', '-rs', '-p', 'no:cacheprovider', env={**os.environ, 'SITE_DIR': str(site.dir)})
-    last = p.stdout.rstrip().splitlines()[-1] if p.stdout.strip() else ''
+def site_step(site:Path)->tuple[int,int,str]:
+    "The offline build into `site` (not `_docs/`), as `make site` builds it."
+    return single(sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', site)
+
+def pytest_step(site:Path)->tuple[int,int,str]:
+    "pytest over tests/, checking the site built by the step before (a failed build fails the site tests)."
+    rc, out = run(sys.executable, '-m', 'pytest', 'tests', '-q', '-rs', '-p', 'no:cacheprovider', env={SITE_ENV: str(site)})
+    last = out.splitlines()[-1] if out else ''
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
     failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
-    note = ''
-    if p.returncode == 5: failed, note = 1, '\npytest collected no tests'
-    elif p.returncode and not failed: failed, note = 1, f'\npytest stopped (exit {p.returncode})'   # collection, usage
-    return counts.get('passed', 0) + failed, failed, output(p) + note
+    if rc not in (0, 5) and not failed: failed = 1   # pytest itself broke (collection, usage); 5 = no tests collected
+    return counts.get('passed', 0) + failed, failed, out
 
-def lanes(site:Site)->list[list[tuple[str, callable]]]:
-    "The steps, in lanes that run side by side; the steps of one lane run in order (pytest needs the built site)."
-    return [[('notebooks: nbdev_test and stored outputs', notebooks)],
-            [('generated files: nbdev_clean, nbdev_export, README.md', drift_step),
-             ('ruff check', lambda: single(BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')),
-             ('site builds', site.build),
-             ('pytest tests/', lambda: pytest(site))]]
+class Tally:
+    "The running count, and each step's report printed whole as the step ends (the lanes run side by side)."
+    def __init__(self): self.passed, self.failed, self.lock = 0, 0, threading.Lock()
+
+    def step(self, name:str, fn, *args)->bool:
+        t = time.time()
+        try: n, bad, out = fn(*args)
+        except FileNotFoundError as e: n, bad, out = 1, 1, f'cannot run: {e.filename} is missing (run `make install`)'
+        with self.lock:
+            self.passed, self.failed = self.passed + n - bad, self.failed + bad
+            print(f'\n=== {name}' + (f'\n{out}' if out else ''))
+            print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({time.time()-t:.0f} s)", flush=True)
+        return not bad
 
 def main()->int:
-    site, totals, times, start = Site(), [0, 0], {}, time.time()
-    def lane(steps):
-        for name, step in steps:
-            t = time.time()
-            try: n, bad, out = step()
-            except FileNotFoundError as e: n, bad, out = 1, 1, f'cannot run: {e.filename} is missing (run `make install`)'
-            times[name] = time.time() - t
-            with _print:
-                totals[0] += n - bad; totals[1] += bad
-                print(f'\n=== {name}' + (f'\n{out}' if out else ''))
-                print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({times[name]:.0f} s)", flush=True)
-    try:
-        with ThreadPoolExecutor(2) as ex: list(ex.map(lane, lanes(site)))
-    finally: site.remove()
-    print('\ntime: ' + ', '.join(f'{name.split(":")[0]} {t:.0f} s' for name, t in times.items()) + f'; all {time.time()-start:.0f} s')
-    print(f'\n{totals[0]} passed, {totals[1]} failed')
-    return 1 if totals[1] else 0
+    tally, t0 = Tally(), time.time()
+    given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
+    with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
+        site = Path(given).absolute() if given else Path(tmp)/'site'
+        def rest():
+            tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
+            tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
+            if not given: tally.step('site builds', site_step, site)
+        with ThreadPoolExecutor(2) as ex:
+            lanes = [ex.submit(tally.step, 'nbdev_test and stored outputs', notebooks_step), ex.submit(rest)]
+            for lane in lanes: lane.result()
+        tally.step('pytest tests/', pytest_step, site)
+    print(f'\nmake test took {time.time()-t0:.0f} s\n{tally.passed} passed, {tally.failed} failed')
+    return 1 if tally.failed else 0
 
 if __name__ == '__main__':
     os.environ.setdefault('PYTHONUNBUFFERED', '1')

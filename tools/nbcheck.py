@@ -1,23 +1,26 @@
-"""The notebooks' tests and their stored outputs, in one execution per notebook: nbdev's own `test_nb` runs each
-notebook exactly as `nbdev_test` does (same notebooks, skip flags from settings.ini `tst_flags`, `--flags` to force
-some), and every cell it executes has its text outputs compared with the ones committed in the notebook, so the site
-never shows a stale result.
+"""`nbdev_test` that also checks the stored outputs: one execution of each notebook both runs its tests and compares
+every text output with the one committed in the notebook, so the site never shows a stale result.
 
-    python tools/nbcheck.py [NB ...] [--flags slow]   # test and compare (every notebook nbdev_test would test by default)
-    python tools/nbcheck.py --update NB [NB ...]       # execute every cell (slow ones too) and store the outputs
+    python -m tools.nbcheck [nbdev_test options]   # = nbdev_test (same options: --path, --n_workers, --flags, --timing)
+    python -m tools.nbcheck --update NB [NB ...]   # execute every cell (slow ones too) and store the outputs
 
-Cells that `nbdev_test` skips (`#| eval: false`, `#| slow`) are not run; their stored outputs stay as they are. Images
-are not compared (their bytes vary by platform); their text fallbacks are. Timings, memory addresses, temporary paths
-and show_doc's source line numbers are masked before comparing (see `SANITIZERS`).
+It is nbdev's own `nbdev_test` and `test_nb`, with the shell they execute notebooks in (execnb's `CaptureShell`)
+replaced by `OutputCheckingShell`, which compares each cell after it runs. Cells that `nbdev_test` skips
+(`#| eval: false`, settings.ini `tst_flags` such as `#| slow`) keep their stored outputs. Images are compared only
+through their text fallback (their bytes vary by platform). Timings, memory addresses, temporary paths and the line
+numbers of source links are masked before comparing (see `SANITIZERS`).
 """
 from __future__ import annotations
-import argparse, contextlib, difflib, importlib, os, re, subprocess, sys, time
-from concurrent.futures import ProcessPoolExecutor
+import contextlib, difflib, io, json, os, re, subprocess, sys
 from pathlib import Path
 
+import nbdev.test
+from execnb.shell import CaptureShell, format_exc
+
+from tools.cellref import cell_ref
+from tools.notebooks import notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
-from tools.cellref import cell_ref  # noqa: E402
 
 TEXT_MIMES = ('text/plain', 'text/markdown', 'text/latex')
 
@@ -29,7 +32,7 @@ SANITIZERS = [
     (r'\b\d{1,2}:\d{2}(:\d{2})?\b', 'CLOCK'),                            # progress-bar clocks 00:01
     (r'/tmp/[^\s\'"]+', '/tmp/PATH'),                                     # temporary files
     (r'https://github\.com/[^/\s]+/[^/\s]+/blob/[^/\s]+/', 'GITHUB/'),     # show_doc source links: a fork's owner
-    (r'(\.py)#L\d+', r'\1#L'),                 # ... and the line: adding a function above must not fail later cells
+    (r'(\.py)#L\d+\b', r'\1#L'),   # ... and their line: a function added above must not change this cell's output
     (r'\bTIME(\s*±\s*TIME)?\b', 'TIME'),
 ]
 
@@ -56,52 +59,59 @@ def outputs_text(outputs)->str:
         else: parts.append((('stream', o.get('name')) if o.get('output_type') == 'stream' else ('other', None), t))
     return sanitize('\n'.join(t for _, t in parts))
 
-def shown(fn:Path)->str:
-    "`fn` as a contributor types it: relative to the project when inside it."
-    fn = Path(fn).resolve()
-    return str(fn.relative_to(ROOT)) if fn.is_relative_to(ROOT) else str(fn)
+def nb_label(fn:Path)->str:
+    "`nbs/03_stats.ipynb`: the notebook as a contributor types it (relative to the project root when inside it)."
+    fn = Path(fn).absolute()
+    return fn.relative_to(ROOT).as_posix() if fn.is_relative_to(ROOT) else str(fn)
 
-@contextlib.contextmanager
-def comparing_shell(fn:Path, problems:list[str]):
-    """nbdev's `test_nb` with its `CaptureShell` replaced, for the block, by one whose `run_all` also compares each
-    cell of notebook `fn` it executes with the stored ones. `test_nb` offers no hook for a `postproc`, and `run_all` is the one
-    call that takes it: replacing only that class keeps nbdev's notebook list, flags, skips and error handling."""
-    import nbdev.test
-    from execnb.shell import CaptureShell
-    fn = shown(fn)
-    class ComparingShell(CaptureShell):
-        def run_all(self, nb, *args, **kwargs):
-            stored = {c.idx_: outputs_text(c.get('outputs', [])) for c in nb.cells}
-            fix = f'run `make outputs NB={fn}`'
-            def compare(cell):
-                ref = cell_ref(fn, cell.idx_ + 1, cell.source)
-                if self.exc:
-                    problems.append(f'{ref} raised: fix the cell, then {fix}\n{self.prettytb(fname=fn)}')
-                    return
-                got = outputs_text(cell.get('outputs', []))
-                if got != stored[cell.idx_]:
-                    diff = difflib.unified_diff(stored[cell.idx_].splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1)
-                    problems.append(f'{ref}: the stored output differs from a fresh run: {fix}\n' + '\n'.join(diff))
-            return super().run_all(nb, *args, postproc=compare, **kwargs)
-    nbdev.test.CaptureShell = ComparingShell
-    try: yield
-    finally: nbdev.test.CaptureShell = CaptureShell
+def source_numbers(fn:Path, cells)->dict[int,int]:
+    """Each of `cells` (nbdev's processed notebook, which drops and inserts cells) → its number in the source notebook
+    `fn`, as Jupyter counts cells (1-based, all kinds), matched by source in order."""
+    src = [''.join(c.get('source', '')) if isinstance(c.get('source'), list) else c.get('source', '')
+           for c in json.loads(Path(fn).read_text(encoding='utf-8'))['cells']]
+    res, j = {}, 0
+    for c in cells:
+        if c.cell_type != 'code': continue
+        k = next((k for k in range(j, len(src)) if src[k] == c.source), None)
+        if k is not None: res[c.idx_], j = k + 1, k + 1
+    return res
 
-def check_nb(fn:str|Path, force_flags:list[str]=())->tuple[float, list[str]]:
-    "Run notebook `fn` with nbdev's `test_nb` as `nbdev_test` would; seconds taken and one message per failing cell."
-    from nbdev.config import get_config
-    from nbdev.test import test_nb
-    cfg, problems, fn = get_config(), [], Path(fn).resolve()
-    with comparing_shell(fn, problems):
-        ok, seconds = test_nb(fn, skip_flags=cfg.tst_flags.split(), force_flags=list(force_flags),
-                              showerr=False, basepath=cfg.config_path)
-    if not ok and not problems: problems.append(f'{shown(fn)}: nbdev_test failed before running a cell')
-    return seconds, problems
+class OutputCheckingShell(CaptureShell):
+    "execnb's shell as `nbdev_test` uses it, also comparing each executed cell's text outputs with the stored ones."
+    def __init__(self, path, *args, **kwargs):
+        self.nb_path, self.current, self.problems, self.numbers = Path(path), None, [], {}
+        super().__init__(path, *args, **kwargs)
+
+    def run_all(self, nb, exc_stop=False, preproc=lambda c: False, postproc=lambda c: False, **kwargs):
+        stored = {c.idx_: outputs_text(c.get('outputs', [])) for c in nb.cells if c.cell_type == 'code'}
+        self.numbers = source_numbers(self.nb_path, nb.cells)
+        def compare(cell):
+            postproc(cell)
+            if self.exc: return                       # the traceback is the report
+            got = outputs_text(cell.get('outputs', []))
+            if got != stored[cell.idx_]:
+                diff = difflib.unified_diff(stored[cell.idx_].splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1)
+                self.problems.append(f'{self.ref(cell)}: the stored output differs from a fresh run\n' + '\n'.join(diff))
+        super().run_all(nb, exc_stop=exc_stop, preproc=preproc, postproc=compare, **kwargs)
+        if self.problems: raise AssertionError('stored outputs differ')   # `test_nb` counts the notebook as failed
+
+    def cell(self, cell, *args, **kwargs):
+        self.current = cell
+        return super().cell(cell, *args, **kwargs)
+
+    def ref(self, cell)->str:
+        return cell_ref(nb_label(self.nb_path), self.numbers.get(cell.idx_, cell.idx_ + 1), cell.source)
+
+    def prettytb(self, fname=None)->str:
+        "What `test_nb` prints for a failed notebook: the differing cells, or the cell that raised and its traceback."
+        fix = f'make outputs NB={nb_label(self.nb_path)}'
+        if self.problems: return '\n'.join(self.problems) + f'\nIf the new outputs are right, store them: `{fix}`\n'
+        where = self.ref(self.current) if self.current is not None else nb_label(self.nb_path)
+        return f'{where} raised {type(self.exc).__name__}:\n{"".join(format_exc(self.exc))}\nFix the cell, then `{fix}`\n'
 
 def update_nb(fn:str|Path):
     "Execute every cell of `fn` (slow ones too) in a fresh shell, store the outputs, then `nbdev_clean` it."
     from execnb.nbio import read_nb, write_nb
-    from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
     fn = Path(fn).resolve()
     nb, shell = read_nb(fn), CaptureShell(fn)
@@ -109,32 +119,35 @@ def update_nb(fn:str|Path):
     write_nb(nb, fn)
     subprocess.run([Path(sys.executable).parent/'nbdev_clean', '--fname', str(fn)], check=True, cwd=ROOT)
 
-def tested_notebooks()->list[Path]:
-    "The notebooks `nbdev_test` tests: nbdev's `nbglob` without folders holding a `.notest` file, largest first."
-    from nbdev.doclinks import nbglob
-    from nbdev.test import _keep_file
-    return sorted((p for p in nbglob(as_path=True) if _keep_file(p, '.notest')), key=lambda p: -p.stat().st_size)
+@contextlib.contextmanager
+def checking_outputs():
+    "Within the block, nbdev's `test_nb` and `nbdev_test` execute notebooks in `OutputCheckingShell`."
+    saved, nbdev.test.CaptureShell = nbdev.test.CaptureShell, OutputCheckingShell   # forked workers inherit it
+    try: yield
+    finally: nbdev.test.CaptureShell = saved
 
-def main(argv=None)->int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('notebooks', nargs='*', help='notebooks to check (default: those nbdev_test tests)')
-    p.add_argument('--update', action='store_true', help='execute and store outputs instead of checking')
-    p.add_argument('--flags', default='', help='space-separated test flags to run that are normally skipped (nbdev_test --flags)')
-    p.add_argument('--workers', type=int, default=os.cpu_count() or 1)
-    a = p.parse_args(argv)
-    if a.update:
-        for n in a.notebooks or tested_notebooks(): update_nb(n); print(f'stored outputs of {n}')
-        return 0
-    nbs = [Path(n).resolve() for n in a.notebooks] or tested_notebooks()
-    # A fresh process per notebook (IPython's shell takes over `__main__`), given the function by its module path.
-    check = importlib.import_module('tools.nbcheck').check_nb
-    t, failed = time.time(), 0
-    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex:
-        for n, (secs, probs) in zip(nbs, ex.map(check, nbs, [a.flags.split()] * len(nbs))):
-            print(f"{'FAIL' if probs else 'ok  '} {shown(n)} ({secs:.0f} s)", flush=True)
-            for m in probs: print('    ' + m.replace('\n', '\n    '))
-            failed += bool(probs)
-    print(f'notebooks: {len(nbs)-failed} pass nbdev_test and reproduce their stored outputs, {failed} fail ({time.time()-t:.0f} s)')
-    return 1 if failed else 0
+def check_nb(fn:str|Path, skip_flags=('slow',))->tuple[bool,str]:
+    "Notebook `fn` through nbdev's `test_nb` with its outputs compared: whether it passed, and what it reported."
+    err = io.StringIO()
+    with checking_outputs(), contextlib.redirect_stderr(err):
+        ok, _ = nbdev.test.test_nb(Path(fn).absolute(), skip_flags=list(skip_flags), basepath=ROOT)
+    return ok, err.getvalue()
 
-if __name__ == '__main__': sys.exit(main())
+def test_nbs(argv:list[str])->int:
+    "`nbdev_test` itself, parsing `argv` as its command line, with every notebook executed in `OutputCheckingShell`."
+    sys.argv = ['nbdev_test', *argv]
+    with checking_outputs():
+        try: nbdev.test.nbdev_test()
+        except SystemExit as e: return e.code if isinstance(e.code, int) else 1
+    return 0
+
+def main(argv:list[str])->int:
+    if argv[:1] != ['--update']: return test_nbs(argv)
+    for n in argv[1:] or notebooks():
+        update_nb(n)
+        print(f'stored outputs of {nb_label(n)}')
+    return 0
+
+if __name__ == '__main__':
+    os.environ.setdefault('PYTHONUNBUFFERED', '1')
+    sys.exit(main(sys.argv[1:]))

@@ -1,5 +1,8 @@
 """The built site that the checks use (built once per run into a temporary folder), served on 127.0.0.1 and
-opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
+opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these.
+
+`make test` (tools/checks.py) builds the site once and names it in `SITE_DIR`; the site, browser and live tests then
+check that build instead of building their own (deploy.yaml points `SITE_DIR` at the `_docs/` it publishes)."""
 import configparser, contextlib, functools, os, re, subprocess, sys, tempfile, threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,8 +17,10 @@ ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-net
 
 @functools.cache
 def built_site()->Path:
-    "The project's site, built by the offline build (its caches make this quick after `make site`); `$SITE_DIR` when set."
-    if os.environ.get('SITE_DIR'): return Path(os.environ['SITE_DIR']).resolve()   # deploy.yaml tests the site it publishes
+    "The site named by `SITE_DIR`, else the project's site built now by the offline build into a temporary folder."
+    if given := os.environ.get('SITE_DIR'):
+        assert (Path(given)/'index.html').exists(), f'no site at {given} (SITE_DIR): the site build failed, see `make site`'
+        return Path(given).resolve()
     out = Path(tempfile.mkdtemp(prefix='sitebuild-test-'))/'site'
     p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', str(out)], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, f'the site build failed:\n{p.stdout}\n{p.stderr}'

@@ -4,7 +4,7 @@ import os, shutil, subprocess
 
 import nbformat
 
-from tools.checks import ROOT
+from tools.sitetest import ROOT
 
 def git(repo, *args, **kw)->subprocess.CompletedProcess:
     env = {**os.environ, 'PATH': os.pathsep.join(d for d in os.environ['PATH'].split(os.pathsep) if '.venv' not in d),
