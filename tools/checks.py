@@ -55,6 +55,8 @@ def hygiene(root:Path=ROOT, generators:list=GENERATORS)->tuple[int,int,str]:
     log, failed = [], 0
     with tempfile.TemporaryDirectory(prefix='checks-copy-') as tmp:
         copy = project_copy(root, Path(tmp))
+        if (root/'_proc').is_dir():   # nbdev's cache, mtimes kept: the README step re-processes only notebooks changed since
+            shutil.copytree(root/'_proc', copy/'_proc', symlinks=True)
         for name, cmd in generators:
             before = digest(copy)
             rc, out = run(*cmd, cwd=copy)
@@ -108,10 +110,10 @@ def main()->int:
     given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
     with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
         site = Path(given).absolute() if given else Path(tmp)/'site'
-        def rest():
+        def rest():   # the site build first: it brings nbdev's cache (_proc) up to date for the README step's copy
+            if not given: tally.step('site builds', site_step, site)
             tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
             tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
-            if not given: tally.step('site builds', site_step, site)
         with ThreadPoolExecutor(2) as ex:
             lanes = [ex.submit(tally.step, 'nbdev_test and stored outputs', notebooks_step), ex.submit(rest)]
             for lane in lanes: lane.result()
