@@ -7,7 +7,8 @@ Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_ex
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
 reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
 Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
-each) and the rest (hygiene, ruff, the site build); pytest runs when both are done.
+each) and the rest (the site build, hygiene, ruff, then pytest on that site): pytest overlaps the notebooks instead
+of waiting for them, so neither core idles while one lane waits (a browser loading, the last notebook alone).
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
@@ -88,12 +89,13 @@ def pytest_step(site:Path)->tuple[int,int,str]:
     last = out.splitlines()[-1] if out else ''
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
     failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
-    if rc not in (0, 5) and not failed: failed = 1   # pytest itself broke (collection, usage); 5 = no tests collected
+    if rc == 5: failed, out = 1, out + '\npytest collected no tests: nothing was checked'
+    elif rc and not failed: failed = 1   # pytest itself broke (collection, usage)
     return counts.get('passed', 0) + failed, failed, out
 
 class Tally:
     "The running count, and each step's report printed whole as the step ends (the lanes run side by side)."
-    def __init__(self): self.passed, self.failed, self.lock = 0, 0, threading.Lock()
+    def __init__(self): self.passed, self.failed, self.lock, self.times = 0, 0, threading.Lock(), {}
 
     def step(self, name:str, fn, *args)->bool:
         t = time.time()
@@ -101,6 +103,7 @@ class Tally:
         except FileNotFoundError as e: n, bad, out = 1, 1, f'cannot run: {e.filename} is missing (run `make install`)'
         with self.lock:
             self.passed, self.failed = self.passed + n - bad, self.failed + bad
+            self.times[name] = time.time() - t
             print(f'\n=== {name}' + (f'\n{out}' if out else ''))
             print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({time.time()-t:.0f} s)", flush=True)
         return not bad
@@ -114,11 +117,12 @@ def main()->int:
             if not given: tally.step('site builds', site_step, site)
             tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
             tally.step('ruff check', single, BIN/'ruff', 'check', '--quiet', 'lessons_lib', 'tools', 'tests')
+            tally.step('pytest tests/', pytest_step, site)
         with ThreadPoolExecutor(2) as ex:
             lanes = [ex.submit(tally.step, 'nbdev_test and stored outputs', notebooks_step), ex.submit(rest)]
             for lane in lanes: lane.result()
-        tally.step('pytest tests/', pytest_step, site)
-    print(f'\nmake test took {time.time()-t0:.0f} s\n{tally.passed} passed, {tally.failed} failed')
+    split = ', '.join(f'{name.split(" (")[0]} {t:.0f} s' for name, t in tally.times.items())
+    print(f'\nmake test took {time.time()-t0:.0f} s ({split})\n{tally.passed} passed, {tally.failed} failed')
     return 1 if tally.failed else 0
 
 if __name__ == '__main__':
