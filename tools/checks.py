@@ -7,8 +7,9 @@ Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_ex
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
 reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
 Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
-each, two workers), then the library's and the build's tests; and the generated files, ruff, the site build, then the
-browser and live tests of that site (one Chromium, one Pyodide start in Node).
+each, two workers), then the library's and the build's tests; and the site build, the generated files
+(their copy reuses the nbdev cache the build just refreshed), ruff, then the browser and live tests of that site (one
+Chromium, one Pyodide start in Node). The closing line gives each step's time.
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
@@ -56,6 +57,8 @@ def hygiene(root:Path=ROOT, generators:list=GENERATORS)->tuple[int,int,str]:
     log, failed = [], 0
     with tempfile.TemporaryDirectory(prefix='checks-copy-') as tmp:
         copy = project_copy(root, Path(tmp))
+        if (root/'_proc').is_dir():   # nbdev's cache, mtimes kept: the README step re-processes only notebooks changed since
+            shutil.copytree(root/'_proc', copy/'_proc', symlinks=True)
         for name, cmd in generators:
             before = digest(copy)
             rc, out = run(*cmd, cwd=copy)
@@ -94,12 +97,13 @@ def pytest_step(site:Path, *folders:str)->tuple[int,int,str]:
     last = out.splitlines()[-1] if out else ''
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
     failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
-    if rc not in (0, 5) and not failed: failed = 1   # pytest itself broke (collection, usage); 5 = no tests collected
+    if rc == 5: failed, out = 1, out + '\npytest collected no tests: nothing was checked'
+    elif rc and not failed: failed = 1   # pytest itself broke (collection, usage)
     return counts.get('passed', 0) + failed, failed, out
 
 class Tally:
     "The running count, and each step's report printed whole as the step ends (the lanes run side by side)."
-    def __init__(self): self.passed, self.failed, self.lock = 0, 0, threading.Lock()
+    def __init__(self): self.passed, self.failed, self.lock, self.times = 0, 0, threading.Lock(), {}
 
     def step(self, name:str, fn, *args)->bool:
         t = time.time()
@@ -107,6 +111,7 @@ class Tally:
         except FileNotFoundError as e: n, bad, out = 1, 1, f'cannot run: {e.filename} is missing (run `make install`)'
         with self.lock:
             self.passed, self.failed = self.passed + n - bad, self.failed + bad
+            self.times[name] = time.time() - t
             print(f'\n=== {name}' + (f'\n{out}' if out else ''))
             print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({time.time()-t:.0f} s)", flush=True)
         return not bad
@@ -122,16 +127,17 @@ def main()->int:
             tally.step('pytest tests/library', pytest_step, site, 'library')
             built.wait()   # tests/sitebuild checks the built site too
             tally.step('pytest tests/sitebuild', pytest_step, site, 'sitebuild')
-        def site_lane():
+        def site_lane():   # the site build first: it brings nbdev's cache (_proc) up to date for the README step's copy
             try:
+                if not given: tally.step('site builds', site_step, site)
                 tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
                 tally.step('ruff check', ruff)
-                if not given: tally.step('site builds', site_step, site)
             finally: built.set()
             tally.step('pytest tests/browser tests/live', pytest_step, site, 'browser', 'live')
         with ThreadPoolExecutor(2) as ex:
             for lane in [ex.submit(notebooks_lane), ex.submit(site_lane)]: lane.result()
-    print(f'\nmake test took {time.time()-t0:.0f} s\n{tally.passed} passed, {tally.failed} failed')
+    split = ', '.join(f'{name.split(" (")[0]} {t:.0f} s' for name, t in tally.times.items())
+    print(f'\nmake test took {time.time()-t0:.0f} s ({split})\n{tally.passed} passed, {tally.failed} failed')
     return 1 if tally.failed else 0
 
 if __name__ == '__main__':

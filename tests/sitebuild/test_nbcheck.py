@@ -49,3 +49,8 @@ def test_cell_ref_names_notebook_number_and_first_line():
     from tools.cellref import cell_ref
     assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
     assert cell_ref('nbs/a.ipynb', 1, 'x' * 80).endswith('…`)')
+
+def test_cell_ref_lines_end_only_at_a_newline():
+    from tools.cellref import cell_ref
+    assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
+    assert cell_ref('nbs/a.ipynb', 2, 'r\frac{1}{n}\nmore') == 'nbs/a.ipynb, cell 2 (`r\frac{1}{n}`)'   # a form-feed inside
