@@ -49,7 +49,9 @@ class Refs(HTMLParser):
         self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
         self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
 
+@functools.cache
 def parse(path:Path)->Refs:
+    "The links, resources and ids of the page at `path` (read once per run: pages do not change under test)."
     r = Refs()
     r.feed(path.read_text(encoding='utf-8'))
     return r
