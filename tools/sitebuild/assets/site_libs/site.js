@@ -2,6 +2,7 @@
 (function () {
   'use strict';
   var root = document.documentElement;
+  var siteRoot = new URL('..', document.currentScript.src).href;   // this script is site_libs/site.js
 
   function setTheme(t) {
     root.setAttribute('data-theme', t);
