@@ -22,9 +22,11 @@ __all__ = ['GeneralRelu', 'conv_layer', 'cnn', 'Hook', 'count_hooks', 'Hooks', '
 # %% ../nbs/06_hooks.ipynb #193b79cb
 class GeneralRelu(nn.Module):
     "ReLU with slope `leak` below zero, shifted down by `sub`, capped at `maxv`."
-    def __init__(self, leak:float=0.,   # slope for negative inputs ($a$); 0 is a plain ReLU
-                 sub:float=0.,          # subtracted from every output ($s$)
-                 maxv:float|None=None): # largest output ($m$); None for no ceiling
+    def __init__(self,
+                 leak:float=0.,        # slope below zero ($a$); 0 is a plain ReLU
+                 sub:float=0.,         # subtracted from every output ($s$)
+                 maxv:float|None=None, # largest output ($m$); None for no ceiling
+                ):
         super().__init__()
         store_attr()
 
@@ -35,9 +37,9 @@ class GeneralRelu(nn.Module):
 # %% ../nbs/06_hooks.ipynb #e2abc2e4
 def conv_layer(ni:int, nf:int,          # input and output channels
                ks:int=3, stride:int=2,  # kernel size and stride of the convolution
-               norm:Callable|None=None, # `norm(nf)`: a normalisation layer after the convolution
+               norm:Callable|None=None, # `norm(nf)`: normalisation after the convolution
                **kwargs)->nn.Sequential: # `kwargs` go to the `GeneralRelu`
-    "A convolution, an optional normalisation layer, a `GeneralRelu`; no bias before a norm."
+    "A convolution, optional normalisation and a `GeneralRelu`; no bias before a norm."
     conv = nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2, bias=norm is None)
     return nn.Sequential(conv, *([] if norm is None else [norm(nf)]),
                          GeneralRelu(**kwargs))
@@ -47,18 +49,20 @@ def cnn(nfs:tuple=(8, 16, 32, 32),    # channels of the convolutions, each of st
         img_shape:tuple=(28, 28),     # height and width of the flattened input images
         norm:Callable|None=None,      # normalisation layer after each convolution
         **kwargs)->nn.Sequential:     # `kwargs` go to every `GeneralRelu`
-    "The lesson's CNN: stride-2 convolutions (the first 5×5), an average over positions, a linear head."
+    "The lesson's CNN: stride-2 convolutions (first 5×5), average pooling, a linear head."
     nfs = (1, *nfs)
     convs = [conv_layer(nfs[i], nfs[i+1], 5 if i == 0 else 3, norm=norm, **kwargs)
              for i in range(len(nfs)-1)]
-    return nn.Sequential(nn.Unflatten(1, (1, *img_shape)), *convs, nn.AdaptiveAvgPool2d(1),
-                         nn.Flatten(), nn.Linear(nfs[-1], n_out))
+    head = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(nfs[-1], n_out)]
+    return nn.Sequential(nn.Unflatten(1, (1, *img_shape)), *convs, *head)
 
 # %% ../nbs/06_hooks.ipynb #a72f5b6f
 class Hook:
-    "A forward hook on `m` calling `f(hook, module, input, output)`; removed by `remove` or `with`."
-    def __init__(self, m:nn.Module, # the module to watch
-                 f:Callable):       # called after each forward pass of `m`, with this `Hook` first
+    "A forward hook on `m` calling `f(hook, module, input, output)`; `remove` ends it."
+    def __init__(self,
+                 m:nn.Module, # the module to watch
+                 f:Callable,  # called after each forward pass of `m`, this `Hook` first
+                ):
         if not isinstance(m, nn.Module):
             raise TypeError(f'Hook needs an nn.Module, got {type(m).__name__}')
         self.handle = m.register_forward_hook(partial(f, self))
@@ -83,8 +87,10 @@ def count_hooks(model:nn.Module)->int: # forward hooks on `model` and all its su
 # %% ../nbs/06_hooks.ipynb #5702af81
 class Hooks:
     "One `Hook` per module of `ms`, all calling `f`; every one removed on leaving `with`."
-    def __init__(self, ms:Iterable[nn.Module], # the modules to watch
-                 f:Callable):                  # called as `f(hook, module, input, output)`
+    def __init__(self,
+                 ms:Iterable[nn.Module], # the modules to watch
+                 f:Callable,             # called as `f(hook, module, input, output)`
+                ):
         self.hooks = []
         try:
             for m in ms: self.hooks.append(Hook(m, f))
@@ -114,12 +120,14 @@ def with_params(model:nn.Module)->list[nn.Module]:
     return [m for m in model.children() if any(True for _ in m.parameters())]
 
 class ActivationStats(Callback):
-    "Per layer and training batch: mean, std, histogram, shares of zeros and of dead channels."
+    "Per layer and training batch: mean, std, histogram, zero share, dead-channel share."
     hooks = None
     def __init__(self,
-                 modules:Callable[[nn.Module],
-                                  Iterable[nn.Module]]=with_params, # picks the layers
-                 bins:int=40, lo:float=-7., hi:float=7.): # histogram bins and range
+                 modules:Callable=with_params, # `modules(model)`: the layers to watch
+                 bins:int=40,                  # number of histogram bins
+                 lo:float=-7.,                 # lower end of the histogram range
+                 hi:float=7.,                  # upper end of the histogram range
+                ):
         if not lo < hi:
             raise ValueError(f'the histogram range needs lo < hi, got lo={lo}, hi={hi}')
         store_attr()
@@ -127,7 +135,8 @@ class ActivationStats(Callback):
     def before_fit(self, learn:Learner):
         self.hooks = Hooks(self.modules(learn.model), self._record)
         for h in self.hooks:
-            h.means, h.stds, h.hists, h.zeros, h.dead, h.stats = [], [], [], [], [], RunningStats()
+            h.means, h.stds, h.hists, h.zeros, h.dead = [], [], [], [], []
+            h.stats = RunningStats()
 
     def _record(self, hook:Hook, mod:nn.Module, inp, outp:Tensor):
         if not mod.training: return
@@ -157,17 +166,19 @@ def plot_stats(stats:ActivationStats, # a callback after training
     axs[1].legend(fontsize=8); fig.tight_layout()
 
 # %% ../nbs/06_hooks.ipynb #bdc0bb27
-def plot_hists(runs:dict[str, ActivationStats], # name of each run: its callback after training
-               layers:int=4):                   # how many layers to show, from the first
-    "Per run (row) and layer (column): the share of activations in each bin, per training batch."
-    fig, axs = plt.subplots(len(runs), layers, figsize=(8, 0.6 + 1.9*len(runs)), sharex=True,
-                            sharey=True, squeeze=False, layout='constrained')
+def plot_hists(runs:dict[str, ActivationStats], # run name: its callback after training
+               layers:int=4,                    # how many layers to show, from the first
+              ):
+    "Per run (row) and layer (column): share of activations per bin, per training batch."
+    fig, axs = plt.subplots(len(runs), layers, figsize=(8, 0.6 + 1.9*len(runs)),
+                            sharex=True, sharey=True, squeeze=False, layout='constrained')
     norm = LogNorm(1e-4, 1)
     for row, (name, st) in zip(axs, runs.items()):
         for i, (ax, h) in enumerate(zip(row, st.hooks)):
             shares = torch.stack(h.hists).T / torch.stack(h.hists).sum(1)
-            img = ax.imshow(shares.clamp_min(1e-4), origin='lower', aspect='auto', norm=norm,
-                            extent=(0, len(h.hists), st.lo, st.hi), cmap='viridis')
+            extent = (0, len(h.hists), st.lo, st.hi)
+            img = ax.imshow(shares.clamp_min(1e-4), origin='lower', aspect='auto',
+                            extent=extent, norm=norm, cmap='viridis')
             ax.set_title(f'{name}: layer {i+1}' if len(runs) == 1 else f'layer {i+1}',
                          fontsize=9)
         row[0].set_ylabel(f'{name}\nactivation' if len(runs) > 1 else 'activation')
@@ -176,7 +187,7 @@ def plot_hists(runs:dict[str, ActivationStats], # name of each run: its callback
 
 # %% ../nbs/06_hooks.ipynb #a45e0d0f
 def plot_zeros(stats:ActivationStats, title:str=''):
-    "Per layer and training batch: the share of exact zeros and the share of dead channels."
+    "Per layer and training batch: the share of exact zeros and of dead channels."
     fig, axs = plt.subplots(1, 2, figsize=(8, 2.6), sharey=True)
     for i, h in enumerate(stats.hooks):
         axs[0].plot(h.zeros, label=f'layer {i+1}')

@@ -24,7 +24,7 @@ __all__ = ['EVENTS', 'CallbackArg', 'CANCELLED', 'LEVELS', 'Callback', 'handlers
 
 # %% ../nbs/05_learner.ipynb #d7b4a62b
 class Callback:
-    "Base class of callbacks: a method named after an event (`EVENTS`) runs at that event."
+    "Base class of callbacks: a method named after one of `EVENTS` runs at that event."
     order:int = 0  # callbacks run in increasing `order`
 
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch',
@@ -43,26 +43,28 @@ def run_cbs(cbs:Iterable[Callback], # callbacks, in any order
             event:str,              # the name of an event in `EVENTS`
             learn:object=None,      # the `Learner`, passed to every handler
            ):
-    "Call the `event` method of every callback in `cbs` that has one, lowest `order` first."
+    "Call `event` on every callback in `cbs` that has it, lowest `order` first."
     for h in handlers(cbs, event): h(learn)
 
 # %% ../nbs/05_learner.ipynb #fc386240
 CallbackArg = Iterable[Callback]|Callback|None  # what `cbs` arguments accept
 
 def check_cbs(cbs:CallbackArg)->list[Callback]: # one callback, several, or None
-    "`cbs` as a list of distinct `Callback` instances whose event-like method names are events."
+    "`cbs` as a list of distinct `Callback` instances with only known event names."
     cbs = listify(cbs)
     for i, cb in enumerate(cbs):
         name = cb.__name__ if isinstance(cb, type) else type(cb).__name__
-        if isinstance(cb, type): raise TypeError(f'cbs holds the class {name}, not an instance: '
-                                                 f'write {name}()')
+        if isinstance(cb, type):
+            raise TypeError(f'cbs holds the class {name}, not an instance: '
+                            f'write {name}()')
         if not isinstance(cb, Callback):
             raise TypeError(f'cbs must hold Callback instances, got {name} {cb!r}')
         if any(cb is o for o in cbs[:i]):
             raise ValueError(f'cbs holds the same {name} twice')
         for nm in dir(cb):
             if nm.startswith(('before_', 'after_')) and nm not in EVENTS:
-                raise ValueError(f"{name}.{nm} is not an event; the events are {', '.join(EVENTS)}")
+                raise ValueError(f"{name}.{nm} is not an event; "
+                                 f"the events are {', '.join(EVENTS)}")
     return cbs
 
 # %% ../nbs/05_learner.ipynb #9efcefb5
@@ -71,26 +73,27 @@ class CancelBatchException(Exception):
 class CancelEpochException(Exception):
     "Raise to skip the rest of the epoch; `after_cancel_epoch` and `after_epoch` run."
 class CancelFitException(Exception):
-    "Raise to end training; `after_cancel_fit` and `after_fit` run, `fit` returns normally."
+    "Raise to end training; `after_cancel_fit` and `after_fit` run, `fit` returns."
 
 CANCELLED = {CancelBatchException: 'batch', CancelEpochException: 'epoch',
              CancelFitException: 'fit'}                           # what each cancels
 LEVELS = {'batch': 0, 'train': 1, 'validate': 1, 'epoch': 2, 'fit': 3}  # innermost first
 
-def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit'; None: not a cancellation
+def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit', or None
     "The level of the loop that the exception `e` cancels."
     return next((lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc)), None)
 
 # %% ../nbs/05_learner.ipynb #78fa8415
 class Learner:
-    "Trains `model` on `dls`: the loop predicts, computes the loss and steps; callbacks do the rest."
+    "Trains `model` on `dls` with a predict-loss-step loop; callbacks do the rest."
     def __init__(self,
-                 model:nn.Module,     # the model to train
-                 dls:DataLoaders,  # training and validation batches, `dls.train` and `dls.valid`
-                 loss_func:Callable=F.cross_entropy, # `loss_func(preds, yb)`: a scalar tensor
-                 lr:float=0.1,        # learning rate, unless `fit` is given one
-                 cbs:CallbackArg=None, # callbacks for every `fit`, after a `TrainEvalCB`
-                 opt_func:Callable=optim.SGD): # `opt_func(params, lr=lr)` makes the optimiser
+                 model:nn.Module,                    # the model to train
+                 dls:DataLoaders,                    # batches in `dls.train`, `dls.valid`
+                 loss_func:Callable=F.cross_entropy, # `loss_func(preds, yb)`: a scalar
+                 lr:float=0.1,                       # learning rate, unless `fit` has one
+                 cbs:CallbackArg=None,               # for all fits, after a `TrainEvalCB`
+                 opt_func:Callable=optim.SGD,        # called as `opt_func(params, lr=lr)`
+                ):
         store_attr('model,dls,loss_func,lr,opt_func')
         self.cbs = [TrainEvalCB(), *check_cbs(cbs)]
         self.opt, self.failed = None, False
@@ -102,7 +105,7 @@ class Learner:
 # %% ../nbs/05_learner.ipynb #44731d6a
 @patch
 def _cleanup(self:Learner, event:str):
-    "Run every handler of `event`, even after one raises; then raise the first error, noting the rest."
+    "Run every handler of `event`, even after one raises; then raise the first error."
     errors = []
     for h in self._handlers[event]:
         try: h(self)
@@ -118,7 +121,7 @@ def _cleanup(self:Learner, event:str):
 
 @patch
 def _run(self:Learner, name:str, body:Callable):
-    "`before_{name}`, `body()`, and `after_{name}` whatever happens; `name`'s cancellation ends it."
+    "`before_{name}`, `body()`, always `after_{name}`; a cancellation of `name` ends it."
     try:
         self(f'before_{name}')
         body()
@@ -157,12 +160,12 @@ def _one_batch(self:Learner):
 
 @patch
 def _check_finite(self:Learner):
-    "Stop with an error that names the epoch and the batch when the loss is `inf` or `nan`."
+    "Stop with an error naming the epoch and the batch when the loss is `inf` or `nan`."
     loss = self.loss.item()
     if math.isfinite(loss): return
     phase = 'training' if self.training else 'validation'
-    raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch {self.iter}:'
-                             ' training stopped rather than step on it')
+    raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch '
+                             f'{self.iter}: training stopped rather than step on it')
 
 # %% ../nbs/05_learner.ipynb #e897b097
 @patch
@@ -190,18 +193,20 @@ def _n_train_batches(self:Learner)->int:
     "The number of training batches per epoch; an error when there are none."
     n = len(self.dls.train)
     if n == 0:
-        raise ValueError('the training DataLoader (dls.train) has no batches: nothing to train on')
+        raise ValueError('the training DataLoader (dls.train) has no batches: '
+                         'nothing to train on')
     return n
 
 @patch
 def fit(self:Learner,
-        n_epochs:int=1,  # passes over the training data, each followed by one over the validation data
-        lr:float|None=None,  # learning rate for this call; None: the `Learner`'s
+        n_epochs:int=1,       # training passes, each followed by a validation pass
+        lr:float|None=None,   # learning rate for this call; None: the `Learner`'s
         cbs:CallbackArg=None, # extra callbacks for this call only
        ):
     "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
     if not isinstance(n_epochs, int) or n_epochs < 0:
-        raise ValueError(f'n_epochs must be a whole number of epochs, 0 or more, got {n_epochs!r}')
+        raise ValueError('n_epochs must be a whole number of epochs, 0 or more, '
+                         f'got {n_epochs!r}')
     extra = [cb for cb in check_cbs(cbs) if all(cb is not o for o in self.cbs)]
     if n_epochs == 0: return
     self._n_train_batches()
@@ -232,9 +237,11 @@ def accuracy(preds:Tensor, # scores, one row per item and one column per class
 
 # %% ../nbs/05_learner.ipynb #191b4438
 class MetricsCB(Callback):
-    "Average loss of each pass and `metrics` on the validation pass, per epoch: printed as a table and kept in `history`."
-    def __init__(self, *metrics:Callable, # `metric(preds, yb)`: a scalar tensor; default: `accuracy`
-                 show:bool=True):         # print the table
+    "Mean loss of each pass and validation `metrics`, per epoch: printed, in `history`."
+    def __init__(self,
+                 *metrics:Callable, # `metric(preds, yb)`: a scalar; default `accuracy`
+                 show:bool=True,    # print the table
+                ):
         self.metrics, self.show = metrics or (accuracy,), show
         self.names = ['train_loss', 'valid_loss', *(m.__name__ for m in self.metrics)]
         self.history:list[dict] = []
@@ -267,8 +274,8 @@ class MetricsCB(Callback):
     def after_epoch(self, learn:Learner):
         if learn.failed: return
         now = time.perf_counter()
-        row = {'epoch': learn.epoch,
-               **{nm: self.row.get(nm, math.nan) for nm in self.names}, 'time': now - self.start}
+        means = {nm: self.row.get(nm, math.nan) for nm in self.names}
+        row = {'epoch': learn.epoch, **means, 'time': now - self.start}
         self.history.append(row)
         self.row, self.start = {}, now
         if self.show:
@@ -321,16 +328,17 @@ def sched_cos(start:float, end:float)->Callable[[float], float]:
     return lambda p: start + (1 - math.cos(math.pi*p))/2 * (end - start)
 
 def sched_exp(start:float, end:float)->Callable[[float], float]:
-    "Exponential schedule from `start` to `end` (both > 0): equal time in each factor of ten."
+    "Exponential schedule from `start` to `end` (both > 0): equal time per factor of ten."
     if start <= 0 or end <= 0:
-        raise ValueError(f'an exponential schedule needs start and end > 0, got {start} and {end}')
+        raise ValueError('an exponential schedule needs start and end > 0, '
+                         f'got {start} and {end}')
     return lambda p: start * (end/start)**p
 
 # %% ../nbs/05_learner.ipynb #33e2a880
 def combine_scheds(pcts:Iterable[float], # shares of training, adding up to 1
                    scheds:Iterable[Callable[[float], float]], # one schedule per share
                   )->Callable[[float], float]:
-    "Run each schedule of `scheds` over its share `pcts` of training, each from its own start to its own end."
+    "Run each of `scheds` over its share `pcts` of training, from its start to its end."
     pcts, scheds = list(pcts), list(scheds)
     if len(pcts) != len(scheds):
         raise ValueError(f'{len(pcts)} shares for {len(scheds)} schedules')
@@ -347,21 +355,24 @@ def sched_one_cycle(lr_max:float,           # the peak learning rate
                     div:float=25.,          # start at `lr_max/div`
                     div_final:float=1e5,    # end at `lr_max/div_final`
                    )->Callable[[float], float]:
-    "One-cycle annealing: cosine up from `lr_max/div` to `lr_max`, then cosine down to `lr_max/div_final`."
-    return combine_scheds([pct_start, 1 - pct_start],
-                          [sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)])
+    "One cycle: cosine from `lr_max/div` up to `lr_max`, then down to `lr_max/div_final`."
+    warm, cool = sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)
+    return combine_scheds([pct_start, 1 - pct_start], [warm, cool])
 
 # %% ../nbs/05_learner.ipynb #6d375402
 class ParamSchedCB(Callback):
-    "Before each training batch, set hyper-parameter `pname` of every parameter group to `sched(p)`, `p` the fraction of training done."
-    def __init__(self, pname:str, # an optimiser hyper-parameter: 'lr', 'momentum', 'weight_decay'...
-                 sched:Callable[[float], float]): # maps the fraction of training done to the value
+    "Each training batch, set `pname` of all groups to `sched(p)`, `p` the share done."
+    def __init__(self,
+                 pname:str,                      # hyper-parameter: 'lr', 'momentum'...
+                 sched:Callable[[float], float], # value for the share of training done
+                ):
         self.pname, self.sched = pname, sched
     def before_fit(self, learn:Learner):
         have = learn.opt.param_groups[0]
         if self.pname not in have:
-            raise KeyError(f"{type(learn.opt).__name__} has no hyper-parameter {self.pname!r}; "
-                           f"it has {', '.join(k for k in have if k != 'params')}")
+            opt = type(learn.opt).__name__
+            names = ', '.join(k for k in have if k != 'params')
+            raise KeyError(f"{opt} has no hyper-parameter {self.pname!r}; it has {names}")
     def before_batch(self, learn:Learner):
         if not learn.training: return
         p = (learn.epoch + learn.iter/len(learn.dls.train)) / learn.n_epochs
@@ -369,7 +380,7 @@ class ParamSchedCB(Callback):
 
 # %% ../nbs/05_learner.ipynb #e3815150
 class BatchTransformCB(Callback):
-    "Replace the inputs `learn.xb` of each batch by `tfm(learn.xb)`: in training, and in validation if asked."
+    "Replace `learn.xb` by `tfm(learn.xb)`: in training, and in validation if asked."
     def __init__(self, tfm:Callable[[Tensor], Tensor], # the transform
                  on_train:bool=True,  # transform training batches
                  on_valid:bool=False): # transform validation batches
@@ -384,18 +395,22 @@ def clone_state(model:nn.Module)->dict[str, Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 class LRFinderCB(Callback):
-    "Raise the learning rate exponentially each training step, record the loss, stop when it diverges; restore the weights."
+    "Exponential lr sweep recording the loss until it diverges; the weights are restored."
     order, state = 10, None
-    def __init__(self, start_lr:float=1e-6, # the first learning rate
-                 end_lr:float=10.,         # the last, if the loss has not diverged before
-                 n_iters:int=100,           # number of steps
-                 stop_div:float=4.):  # stop when the loss exceeds `stop_div` times its minimum
+    def __init__(self,
+                 start_lr:float=1e-6, # the first learning rate
+                 end_lr:float=10.,    # the last, if the loss has not diverged before
+                 n_iters:int=100,     # number of steps
+                 stop_div:float=4.,   # stop at a loss above `stop_div` times its minimum
+                ):
         if n_iters < 2:
-            raise ValueError(f'the learning-rate finder needs n_iters >= 2, got {n_iters}')
-        self.sched, self.n_iters, self.stop_div = sched_exp(start_lr,
-                                                            end_lr), n_iters, stop_div
+            raise ValueError('the learning-rate finder needs n_iters >= 2, '
+                             f'got {n_iters}')
+        self.sched = sched_exp(start_lr, end_lr)
+        self.n_iters, self.stop_div = n_iters, stop_div
     def before_fit(self, learn:Learner):
-        self.state, self.lrs, self.losses, self.best = clone_state(learn.model), [], [], math.inf
+        self.state, self.best = clone_state(learn.model), math.inf
+        self.lrs, self.losses = [], []
     def before_batch(self, learn:Learner):
         if not learn.training: return
         for g in learn.opt.param_groups:
@@ -433,35 +448,41 @@ def lr_find(self:Learner, start_lr:float=1e-6, # the first learning rate
 
 # %% ../nbs/05_learner.ipynb #52d393f6
 class EarlyStoppingCB(Callback):
-    "Stop training when `monitor` has not improved by more than `min_delta` for `patience` epochs; restore the best weights if asked."
+    "Stop when `monitor` stalls for `patience` epochs; restore the best weights if asked."
     order, state = 30, None
-    def __init__(self, monitor:str='valid_loss', # a column of the `MetricsCB` table
-                 patience:int=3,        # epochs without improvement before stopping
-                 min_delta:float=0.,    # smallest change that counts as an improvement
-                 mode:str='min',       # 'min' for losses, 'max' for accuracy and the like
-                 restore_best:bool=True): # put back the weights of the best epoch at the end
+    def __init__(self,
+                 monitor:str='valid_loss', # a column of the `MetricsCB` table
+                 patience:int=3,           # epochs without improvement before stopping
+                 min_delta:float=0.,       # smallest change that counts as improvement
+                 mode:str='min',           # 'min' for losses, 'max' for accuracies
+                 restore_best:bool=True,   # reload the best epoch's weights at the end
+                ):
         if mode not in ('min', 'max'):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         if not isinstance(patience, int) or patience < 1:
             raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
         if min_delta < 0: raise ValueError(f'min_delta must be >= 0, got {min_delta}')
-        self.monitor, self.patience, self.min_delta, self.mode, self.restore_best = monitor, patience, min_delta, mode, restore_best
+        store_attr('monitor,patience,min_delta,mode,restore_best')
 
     def before_fit(self, learn:Learner):
-        self.best, self.best_epoch, self.wait, self.stopped_epoch, self.state = None, None, 0, None, None
+        self.best = self.best_epoch = self.stopped_epoch = self.state = None
+        self.wait = 0
         found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
         if not found:
-            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: add one to the callbacks')
+            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
+                             'add one to the callbacks')
         self.metrics = found[0]
         if self.monitor not in self.metrics.names:
-            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, which MetricsCB does not compute; "
+            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
+                             "which MetricsCB does not compute; "
                              f"it has {', '.join(self.metrics.names)}")
 
     def improved(self, value:float)->bool:
         "Whether `value` beats the best so far by more than `min_delta`."
         if math.isnan(value): return False
         if self.best is None: return True
-        return value < self.best - self.min_delta if self.mode == 'min' else value > self.best + self.min_delta
+        if self.mode == 'min': return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
 
     def after_epoch(self, learn:Learner):
         if learn.failed: return
@@ -473,9 +494,11 @@ class EarlyStoppingCB(Callback):
         self.wait += 1
         if self.wait < self.patience: return
         self.stopped_epoch = learn.epoch
-        best = 'no value so far' if self.best is None else f'best {self.best:.4f} at epoch {self.best_epoch}'
-        print(f"early stopping after epoch {learn.epoch}: {self.monitor} has not improved by more than {self.min_delta} "
-              f"for {self.patience} epoch{'s'*(self.patience > 1)} ({best})")
+        best = ('no value so far' if self.best is None
+                else f'best {self.best:.4f} at epoch {self.best_epoch}')
+        msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
+               f"for {self.patience} epoch{'s'*(self.patience > 1)}")
+        print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
         raise CancelFitException()
 
     def after_fit(self, learn:Learner):
@@ -485,7 +508,7 @@ class EarlyStoppingCB(Callback):
 
 # %% ../nbs/05_learner.ipynb #dcefbd97
 class ProgressCB(Callback):
-    "fastprogress bars over the epochs and over the batches of each pass, with the latest loss as a comment."
+    "fastprogress bars over the epochs and each pass's batches, showing the latest loss."
     order, mbar = 20, None
     def before_fit(self, learn:Learner):
         learn.epochs = self.mbar = master_bar(learn.epochs)
