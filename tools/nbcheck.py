@@ -151,4 +151,7 @@ def main(argv:list[str])->int:
 
 if __name__ == '__main__':
     os.environ.setdefault('PYTHONUNBUFFERED', '1')
+    # One thread per notebook (set before any worker imports torch): torch's float sums then reproduce on any machine,
+    # and the notebooks' two workers use the two cores.
+    os.environ['OMP_NUM_THREADS'] = '1'
     sys.exit(main(sys.argv[1:]))
