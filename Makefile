@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PORT ?= 8000
 
-.PHONY: help install export site quarto serve test bench outputs clean
+.PHONY: help install hooks export site quarto serve test bench outputs clean
 help:
 	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
 	@echo "make quarto  build _docs/ with Quarto instead (nbdev_docs), for contributors who have it"
 	@echo "make serve   preview the built site on http://127.0.0.1:8000 (PORT=... for another port)"
-	@echo "make test    every check: nbdev hygiene, nbdev_test, stored outputs, pytest (site and browser)"
+	@echo "make test    every check, changing nothing: generated files, ruff, site build, nbdev_test + stored outputs, pytest"
 	@echo "make bench   benchmarks, printed as ratios"
 	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
 
@@ -33,7 +33,20 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(STAMP) $(NPM_STAMP)
+install: $(STAMP) $(NPM_STAMP) hooks
+
+# nbdev's merge driver for notebooks (as nbdev_install_hooks defines it, `.gitattributes` assigns it to *.ipynb),
+# called by its path in this checkout's venv, so merges work without an activated venv. A linked worktree shares
+# its repository's configuration: there the main checkout's `make install` sets it.
+hooks:
+	@if ! git rev-parse --git-dir >/dev/null 2>&1; then \
+		echo "make hooks: not a git checkout, so no merge driver to set"; \
+	elif [ "$$(git rev-parse --git-dir)" != "$$(git rev-parse --git-common-dir)" ]; then \
+		echo "make hooks: a linked git worktree; the merge driver is set by the main checkout's make install"; \
+	else \
+		git config --local merge.nbdev-merge.name "resolve conflicts with nbdev_fix" && \
+		git config --local merge.nbdev-merge.driver "$(abspath $(BIN))/nbdev_merge %O %A %B %P"; \
+	fi
 
 export: install
 	$(BIN)/nbdev_export
@@ -53,13 +66,13 @@ serve: site
 	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 $(PORT)
 
 test: install
-	$(BIN)/python tools/checks.py
+	$(BIN)/python -m tools.checks
 
 bench: install
 	$(BIN)/python -m tools.bench
 
 outputs: install
-	$(BIN)/python tools/nbcheck.py --update $(NB)
+	$(BIN)/python -m tools.nbcheck --update $(NB)
 
 clean:
 	rm -rf _docs _proc tests/artifacts build *.egg-info

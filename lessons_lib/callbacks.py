@@ -23,23 +23,29 @@ class ProgressShowingCallback:
 class PrintStatusCallback:
     "Print the epoch before each step and the running total after it."
     def before_calc(self, epoch:int, **kwargs): print(f'Starting epoch {epoch}')
-    def after_calc(self, epoch:int, val:int, **kwargs): print(f'Epoch {epoch}: total {val}')
+    def after_calc(self, epoch:int, val:int, **kwargs):
+        print(f'Epoch {epoch}: total {val}')
 
 # %% ../nbs/00_callbacks.ipynb #9ccb8031
 def _has_events(cb)->bool:
-    "Whether `cb` has a `before_calc` or `after_calc` method; a class given in place of an instance is an error."
-    if isinstance(cb, type): raise TypeError(f'cb must be an instance, got the class {cb.__name__}: pass {cb.__name__}()')
+    "Whether `cb` has a `before_calc` or `after_calc` method; a class is an error."
+    if isinstance(cb, type):
+        raise TypeError(f'cb must be an instance, got the class {cb.__name__}: '
+                        f'pass {cb.__name__}()')
     return hasattr(cb, 'before_calc') or hasattr(cb, 'after_calc')
 
 def slow_calculation(cb:Any=None,    # function of the epoch, or object with event methods
                      steps:int=5,    # how many squares to add up: 0, 1, 4, ...
                      delay:float=0., # seconds to sleep per step (the lesson slept 1 s)
                     )->int:          # sum of the squares added before the end or a stop
-    "Add up `i*i` for `i` in `range(steps)` slowly, telling `cb` about each step; a true answer after a step stops."
+    "Add up `i*i` for `i` in `range(steps)` slowly, telling `cb`; a true answer stops."
     if cb is None: before = after = None
-    elif _has_events(cb): before, after = getattr(cb, 'before_calc', None), getattr(cb, 'after_calc', None)
+    elif _has_events(cb):
+        before, after = getattr(cb, 'before_calc', None), getattr(cb, 'after_calc', None)
     elif callable(cb): before, after = None, lambda epoch, val: cb(epoch)
-    else: raise TypeError(f'cb must be callable or have before_calc/after_calc methods, got {type(cb).__name__}')
+    else:
+        raise TypeError('cb must be callable or have before_calc/after_calc methods, '
+                        f'got {type(cb).__name__}')
     res = 0
     for i in range(steps):
         if before is not None: before(i)
@@ -53,28 +59,31 @@ def slow_calculation(cb:Any=None,    # function of the epoch, or object with eve
 # %% ../nbs/00_callbacks.ipynb #b062d17d
 @dataclass
 class PrintAfterCallback:
-    "Print the running total after each step and stop the calculation once it exceeds `limit`."
+    "Print the running total after each step; stop once it exceeds `limit`."
     limit:int=10 # stop after the first step whose total is above this
-    def after_calc(self, epoch:int, val:int)->bool: print(f'Epoch {epoch}: total {val}'); return val > self.limit
+    def after_calc(self, epoch:int, val:int)->bool:
+        print(f'Epoch {epoch}: total {val}'); return val > self.limit
 
 # %% ../nbs/00_callbacks.ipynb #f19ea3ba
 class SlowCalculator:
-    "`slow_calculation` as an object: its callback gets the calculator itself, so it can read and change `res`."
+    "`slow_calculation` as an object; callbacks get the calculator and may change `res`."
     def __init__(self,
                  cb:Any=None,    # object with `before_calc`/`after_calc(calc, epoch)`
                  steps:int=5,    # how many squares to add up: 0, 1, 4, ...
                  delay:float=0., # seconds to sleep per step
                 ):
-        if cb is not None and not _has_events(cb): raise TypeError(f'cb must have before_calc/after_calc methods, got {type(cb).__name__}')
+        if cb is not None and not _has_events(cb):
+            raise TypeError('cb must have before_calc/after_calc methods, '
+                            f'got {type(cb).__name__}')
         self.cb, self.steps, self.delay, self.res, self.done = cb, steps, delay, 0, 0
 
     def __call__(self, event:str, *args)->Any:
-        "Run the callback's `event` method with this calculator and `args`; `None` when it has no such method."
+        "Call `cb`'s `event` method with this calculator and `args`; `None` without one."
         f = getattr(self.cb, event, None)
         return None if f is None else f(self, *args)
 
     def calc(self)->int:
-        "Run every step from a zero total and return it; `res` and `done` always reflect the steps completed."
+        "Run all steps from zero, return the total; `res`, `done` track completed steps."
         self.res = self.done = 0
         for i in range(self.steps):
             self('before_calc', i)
@@ -89,7 +98,7 @@ class SlowCalculator:
 # %% ../nbs/00_callbacks.ipynb #32d11369
 @dataclass
 class ModifyingCallback:
-    "Print the total after each step, double it while it is below 3, and stop the run once it exceeds 10."
+    "Print the total after each step, double it while below 3, stop once it exceeds 10."
     def after_calc(self, calc:SlowCalculator, epoch:int)->bool:
         print(f'Epoch {epoch}: total {calc.res}')
         if calc.res > 10: return True

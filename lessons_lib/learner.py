@@ -10,22 +10,22 @@ from typing import Callable, Iterable
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
-from fastcore.basics import listify, patch
+from fastcore.basics import listify, patch, store_attr
 from fastprogress.fastprogress import master_bar, progress_bar
 from torch import Tensor, nn, optim
 from .data import DataLoaders
 
 # %% auto #0
-__all__ = ['EVENTS', 'CANCELLED', 'LEVELS', 'Callback', 'handlers', 'run_cbs', 'check_cbs', 'CancelBatchException',
-           'CancelEpochException', 'CancelFitException', 'Learner', 'TrainEvalCB', 'accuracy', 'MetricsCB',
-           'default_device', 'DeviceCB', 'RecorderCB', 'sched_lin', 'sched_cos', 'sched_exp', 'combine_scheds',
-           'sched_one_cycle', 'ParamSchedCB', 'BatchTransformCB', 'clone_state', 'LRFinderCB', 'EarlyStoppingCB',
-           'ProgressCB']
+__all__ = ['EVENTS', 'CallbackArg', 'CANCELLED', 'LEVELS', 'Callback', 'handlers', 'run_cbs', 'check_cbs', 'CancelBatchException',
+           'CancelEpochException', 'CancelFitException', 'cancelled_level', 'Learner', 'TrainEvalCB', 'accuracy',
+           'MetricsCB', 'default_device', 'DeviceCB', 'RecorderCB', 'sched_lin', 'sched_cos', 'sched_exp',
+           'combine_scheds', 'sched_one_cycle', 'ParamSchedCB', 'BatchTransformCB', 'clone_state', 'LRFinderCB',
+           'EarlyStoppingCB', 'ProgressCB']
 
 # %% ../nbs/05_learner.ipynb #d7b4a62b
 class Callback:
-    "Base class of callbacks: a method named after an event (`EVENTS`) runs at that event, in increasing `order`."
-    order:int = 0
+    "Base class of callbacks: a method named after one of `EVENTS` runs at that event."
+    order:int = 0  # callbacks run in increasing `order`
 
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_validate', 'before_batch',
           'after_pred', 'after_loss', 'after_backward', 'after_step',
@@ -36,48 +36,65 @@ def handlers(cbs:Iterable[Callback], # callbacks, in any order
              event:str,              # the name of an event in `EVENTS`
             )->list[Callable]:       # bound methods, to be called with the `Learner`
     "The `event` methods of the callbacks in `cbs` that have one, lowest `order` first."
-    return [h for cb in sorted(cbs, key=attrgetter('order')) if (h := getattr(cb, event, None)) is not None]
+    cbs = sorted(cbs, key=attrgetter('order'))
+    return [h for cb in cbs if (h := getattr(cb, event, None)) is not None]
 
 def run_cbs(cbs:Iterable[Callback], # callbacks, in any order
             event:str,              # the name of an event in `EVENTS`
             learn:object=None,      # the `Learner`, passed to every handler
            ):
-    "Call the `event` method of every callback in `cbs` that has one, lowest `order` first."
+    "Call `event` on every callback in `cbs` that has it, lowest `order` first."
     for h in handlers(cbs, event): h(learn)
 
 # %% ../nbs/05_learner.ipynb #fc386240
-def check_cbs(cbs:Iterable[Callback]|Callback|None)->list[Callback]: # one callback, several, or None
-    "`cbs` as a list, after checking that each is a `Callback` instance whose event-like method names are events."
+CallbackArg = Iterable[Callback]|Callback|None  # what `cbs` arguments accept
+
+def check_cbs(cbs:CallbackArg)->list[Callback]: # one callback, several, or None
+    "`cbs` as a list of distinct `Callback` instances with only known event names."
     cbs = listify(cbs)
-    for cb in cbs:
-        if isinstance(cb, type): raise TypeError(f'cbs holds the class {cb.__name__}, not an instance: write {cb.__name__}()')
-        if not isinstance(cb, Callback): raise TypeError(f'cbs must hold Callback instances, got {type(cb).__name__} {cb!r}')
+    for i, cb in enumerate(cbs):
+        name = cb.__name__ if isinstance(cb, type) else type(cb).__name__
+        if isinstance(cb, type):
+            raise TypeError(f'cbs holds the class {name}, not an instance: '
+                            f'write {name}()')
+        if not isinstance(cb, Callback):
+            raise TypeError(f'cbs must hold Callback instances, got {name} {cb!r}')
+        if any(cb is o for o in cbs[:i]):
+            raise ValueError(f'cbs holds the same {name} twice')
         for nm in dir(cb):
             if nm.startswith(('before_', 'after_')) and nm not in EVENTS:
-                raise ValueError(f"{type(cb).__name__}.{nm} is not an event; the events are {', '.join(EVENTS)}")
+                raise ValueError(f"{name}.{nm} is not an event; "
+                                 f"the events are {', '.join(EVENTS)}")
     return cbs
 
 # %% ../nbs/05_learner.ipynb #9efcefb5
 class CancelBatchException(Exception):
-    "Raise in a callback to skip the rest of the current batch; `after_cancel_batch` and `after_batch` run."
+    "Raise to skip the rest of the batch; `after_cancel_batch` and `after_batch` run."
 class CancelEpochException(Exception):
-    "Raise in a callback to skip the rest of the current epoch, training and validation; `after_cancel_epoch` and `after_epoch` run."
+    "Raise to skip the rest of the epoch; `after_cancel_epoch` and `after_epoch` run."
 class CancelFitException(Exception):
-    "Raise in a callback to end training; `after_cancel_fit` and `after_fit` run, and `fit` returns normally."
+    "Raise to end training; `after_cancel_fit` and `after_fit` run, `fit` returns."
 
-CANCELLED = {CancelBatchException: 'batch', CancelEpochException: 'epoch', CancelFitException: 'fit'}  # what each cancels
-LEVELS = {'batch': 0, 'train': 1, 'validate': 1, 'epoch': 2, 'fit': 3}  # the loop's levels, innermost first
+CANCELLED = {CancelBatchException: 'batch', CancelEpochException: 'epoch',
+             CancelFitException: 'fit'}                           # what each cancels
+LEVELS = {'batch': 0, 'train': 1, 'validate': 1, 'epoch': 2, 'fit': 3}  # innermost first
 
-# %% ../nbs/05_learner.ipynb #dc1624cb
+def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit', or None
+    "The level of the loop that the exception `e` cancels."
+    return next((lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc)), None)
+
+# %% ../nbs/05_learner.ipynb #78fa8415
 class Learner:
-    "Trains `model` on `dls`: the loop predicts, computes the loss and steps; callbacks do everything else."
-    def __init__(self, model:nn.Module, # the model to train
-                 dls:DataLoaders,       # training and validation batches, `dls.train` and `dls.valid`
-                 loss_func:Callable=F.cross_entropy, # `loss_func(preds, yb)`: a scalar tensor
-                 lr:float=0.1,          # learning rate, unless `fit` is given one
-                 cbs:Iterable[Callback]|Callback|None=None, # callbacks for every `fit`; a `TrainEvalCB` is always added
-                 opt_func:Callable=optim.SGD): # `opt_func(params, lr=lr)` makes the optimiser
-        self.model, self.dls, self.loss_func, self.lr, self.opt_func = model, dls, loss_func, lr, opt_func
+    "Trains `model` on `dls` with a predict-loss-step loop; callbacks do the rest."
+    def __init__(self,
+                 model:nn.Module,                    # the model to train
+                 dls:DataLoaders,                    # batches in `dls.train`, `dls.valid`
+                 loss_func:Callable=F.cross_entropy, # `loss_func(preds, yb)`: a scalar
+                 lr:float=0.1,                       # learning rate, unless `fit` has one
+                 cbs:CallbackArg=None,               # for all fits, after a `TrainEvalCB`
+                 opt_func:Callable=optim.SGD,        # called as `opt_func(params, lr=lr)`
+                ):
+        store_attr('model,dls,loss_func,lr,opt_func')
         self.cbs = [TrainEvalCB(), *check_cbs(cbs)]
         self.opt, self.failed = None, False
 
@@ -85,81 +102,128 @@ class Learner:
         "Run the handlers of `event`, looked up when `fit` started."
         for h in self._handlers[event]: h(self)
 
-    def _run(self, name:str, body:Callable):
-        "`before_{name}`, `body()`, and `after_{name}` whatever happens; the cancellation of `name` ends it early."
-        try:
-            self(f'before_{name}')
-            body()
-        except tuple(CANCELLED) as e:
-            level = next(lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc))
-            if level == name: self(f'after_cancel_{name}')
-            elif LEVELS[level] > LEVELS[name]: raise         # it cancels an outer level: let it through
-            else: raise self._misplaced(e) from e            # an inner level that is not running
-        except BaseException:
-            self.failed = True
-            raise
-        finally: self(f'after_{name}')
+# %% ../nbs/05_learner.ipynb #44731d6a
+@patch
+def _cleanup(self:Learner, event:str):
+    "Run every handler of `event`, even after one raises; then raise the first error."
+    errors = []
+    for h in self._handlers[event]:
+        try: h(self)
+        except BaseException as e:
+            errors.append(e)
+            self.failed = self.failed or cancelled_level(e) is None
+    if not errors: return
+    # a failure wins over a cancellation
+    errors.sort(key=lambda e: cancelled_level(e) is not None)
+    for e in errors[1:]:
+        errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
+    raise errors[0]
 
-    def _misplaced(self, e:Exception)->RuntimeError:
-        self.failed, level = True, next(lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc))
-        return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
-                            f'(or in after_{level}, when there was nothing left to cancel)')
+@patch
+def _run(self:Learner, name:str, body:Callable):
+    "`before_{name}`, `body()`, always `after_{name}`; a cancellation of `name` ends it."
+    try:
+        self(f'before_{name}')
+        body()
+    except tuple(CANCELLED) as e:
+        level = cancelled_level(e)
+        if level == name: self(f'after_cancel_{name}')
+        elif LEVELS[level] > LEVELS[name]:
+            raise  # it cancels an outer level: let it through
+        else: raise self._misplaced(e) from e     # an inner level that is not running
+    except BaseException:
+        self.failed = True
+        raise
+    finally: self._cleanup(f'after_{name}')
 
-    def _one_batch(self):
-        self.preds = self.model(self.xb)
-        self('after_pred')
-        self.loss = self.loss_func(self.preds, self.yb)
-        self('after_loss')
-        if not math.isfinite(self.loss.item()):
-            phase = 'training' if self.training else 'validation'
-            raise FloatingPointError(f'the loss is {self.loss.item()} at epoch {self.epoch}, {phase} batch {self.iter}: '
-                                     'training stopped rather than step on it')
-        if not self.training: return
-        self.opt.zero_grad()
-        self.loss.backward()
-        self('after_backward')
-        self.opt.step()
-        self('after_step')
+@patch
+def _misplaced(self:Learner, e:Exception)->RuntimeError:
+    "The error for a cancellation raised where its level is not running."
+    self.failed, level = True, cancelled_level(e)
+    return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
+                        f'(or in after_{level}, when there was nothing left to cancel)')
 
-    def _all_batches(self):
-        for i, (xb, yb) in enumerate(self.dl):
-            self.iter, self.xb, self.yb = i, xb, yb
-            self._run('batch', self._one_batch)
+# %% ../nbs/05_learner.ipynb #08fd54ee
+@patch
+def _one_batch(self:Learner):
+    self.preds = self.model(self.xb)
+    self('after_pred')
+    self.loss = self.loss_func(self.preds, self.yb)
+    self('after_loss')
+    self._check_finite()
+    if not self.training: return
+    self.opt.zero_grad()
+    self.loss.backward()
+    self('after_backward')
+    self.opt.step()
+    self('after_step')
 
-    def _one_epoch(self):
-        self.training, self.dl = True, self.dls.train
-        self._run('train', self._all_batches)
-        self.training, self.dl = False, self.dls.valid
-        with torch.no_grad(): self._run('validate', self._all_batches)
+@patch
+def _check_finite(self:Learner):
+    "Stop with an error naming the epoch and the batch when the loss is `inf` or `nan`."
+    loss = self.loss.item()
+    if math.isfinite(loss): return
+    phase = 'training' if self.training else 'validation'
+    raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch '
+                             f'{self.iter}: training stopped rather than step on it')
 
-    def _fit(self):
-        for epoch in self.epochs:
-            self.epoch = epoch
-            self._run('epoch', self._one_epoch)
+# %% ../nbs/05_learner.ipynb #e897b097
+@patch
+def _all_batches(self:Learner):
+    for i, (xb, yb) in enumerate(self.dl):
+        self.iter, self.xb, self.yb = i, xb, yb
+        self._run('batch', self._one_batch)
 
-    def fit(self, n_epochs:int=1,      # passes over the training data, each followed by one over the validation data
-            lr:float|None=None,        # learning rate for this call; None: the `Learner`'s
-            cbs:Iterable[Callback]|Callback|None=None, # extra callbacks for this call only
-           ):
-        "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
-        if not isinstance(n_epochs, int) or n_epochs < 0:
-            raise ValueError(f'n_epochs must be a whole number of epochs, 0 or more, got {n_epochs!r}')
-        extra = check_cbs(cbs)
-        if n_epochs == 0: return
-        self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
-        self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
-        self.cbs += extra
-        self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
-        try: self._run('fit', self._fit)
-        except tuple(CANCELLED) as e: raise self._misplaced(e) from e   # raised in after_fit
-        except BaseException:
-            self.failed = True                                        # also when after_fit itself fails
-            raise
-        finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
+@patch
+def _one_epoch(self:Learner):
+    self.training, self.dl = True, self.dls.train
+    self._run('train', self._all_batches)
+    self.training, self.dl = False, self.dls.valid
+    with torch.no_grad(): self._run('validate', self._all_batches)
+
+@patch
+def _fit(self:Learner):
+    for epoch in self.epochs:
+        self.epoch = epoch
+        self._run('epoch', self._one_epoch)
+
+# %% ../nbs/05_learner.ipynb #94a535be
+@patch
+def _n_train_batches(self:Learner)->int:
+    "The number of training batches per epoch; an error when there are none."
+    n = len(self.dls.train)
+    if n == 0:
+        raise ValueError('the training DataLoader (dls.train) has no batches: '
+                         'nothing to train on')
+    return n
+
+@patch
+def fit(self:Learner,
+        n_epochs:int=1,       # training passes, each followed by a validation pass
+        lr:float|None=None,   # learning rate for this call; None: the `Learner`'s
+        cbs:CallbackArg=None, # extra callbacks for this call only
+       ):
+    "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
+    if not isinstance(n_epochs, int) or n_epochs < 0:
+        raise ValueError('n_epochs must be a whole number of epochs, 0 or more, '
+                         f'got {n_epochs!r}')
+    extra = [cb for cb in check_cbs(cbs) if all(cb is not o for o in self.cbs)]
+    if n_epochs == 0: return
+    self._n_train_batches()
+    self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
+    self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
+    self.cbs += extra
+    self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
+    try: self._run('fit', self._fit)
+    except tuple(CANCELLED) as e: raise self._misplaced(e) from e  # raised in after_fit
+    except BaseException:
+        self.failed = True                                     # also when after_fit fails
+        raise
+    finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
 
 # %% ../nbs/05_learner.ipynb #cce75c4c
 class TrainEvalCB(Callback):
-    "Put the model in training mode for the training pass and in evaluation mode for the validation pass."
+    "Training mode for the training pass, evaluation mode for the validation pass."
     order = -10
     def before_train(self, learn:Learner): learn.model.train()
     def before_validate(self, learn:Learner): learn.model.eval()
@@ -173,16 +237,19 @@ def accuracy(preds:Tensor, # scores, one row per item and one column per class
 
 # %% ../nbs/05_learner.ipynb #191b4438
 class MetricsCB(Callback):
-    "Average loss of each pass and `metrics` on the validation pass, per epoch: printed as a table and kept in `history`."
-    def __init__(self, *metrics:Callable, # `metric(preds, yb)`: a scalar tensor; default: `accuracy`
-                 show:bool=True):         # print the table
+    "Mean loss of each pass and validation `metrics`, per epoch: printed, in `history`."
+    def __init__(self,
+                 *metrics:Callable, # `metric(preds, yb)`: a scalar; default `accuracy`
+                 show:bool=True,    # print the table
+                ):
         self.metrics, self.show = metrics or (accuracy,), show
         self.names = ['train_loss', 'valid_loss', *(m.__name__ for m in self.metrics)]
         self.history:list[dict] = []
 
     def _print(self, *cols): print('  '.join(f'{c:>10}' for c in cols[:-1]), cols[-1])
     def _new_pass(self): self.n, self.sums = 0, [0.]*(1 + len(self.metrics))
-    def _means(self): return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
+    def _means(self):
+        return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
 
     def before_fit(self, learn:Learner):
         self.history, self.row, self.start = [], {}, time.perf_counter()
@@ -194,7 +261,8 @@ class MetricsCB(Callback):
         self.n += n
         self.sums[0] += learn.loss.item() * n
         if learn.training: return
-        for i, m in enumerate(self.metrics, 1): self.sums[i] += m(learn.preds, learn.yb).item() * n
+        for i, m in enumerate(self.metrics, 1):
+            self.sums[i] += m(learn.preds, learn.yb).item() * n
 
     def after_train(self, learn:Learner):
         if not learn.failed: self.row['train_loss'] = self._means()[0]
@@ -206,10 +274,13 @@ class MetricsCB(Callback):
     def after_epoch(self, learn:Learner):
         if learn.failed: return
         now = time.perf_counter()
-        row = {'epoch': learn.epoch, **{nm: self.row.get(nm, math.nan) for nm in self.names}, 'time': now - self.start}
+        means = {nm: self.row.get(nm, math.nan) for nm in self.names}
+        row = {'epoch': learn.epoch, **means, 'time': now - self.start}
         self.history.append(row)
         self.row, self.start = {}, now
-        if self.show: self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names), f"{row['time']:.1f} s")
+        if self.show:
+            self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
+                        f"{row['time']:.1f} s")
 
 # %% ../nbs/05_learner.ipynb #e06b824e
 def default_device()->torch.device:
@@ -224,7 +295,8 @@ class DeviceCB(Callback):
     def __init__(self, device:str|torch.device|None=None): # None: `default_device()`
         self.device = default_device() if device is None else torch.device(device)
     def before_fit(self, learn:Learner): learn.model.to(self.device)
-    def before_batch(self, learn:Learner): learn.xb, learn.yb = learn.xb.to(self.device), learn.yb.to(self.device)
+    def before_batch(self, learn:Learner):
+        learn.xb, learn.yb = learn.xb.to(self.device), learn.yb.to(self.device)
 
 # %% ../nbs/05_learner.ipynb #8a13c160
 class RecorderCB(Callback):
@@ -256,18 +328,22 @@ def sched_cos(start:float, end:float)->Callable[[float], float]:
     return lambda p: start + (1 - math.cos(math.pi*p))/2 * (end - start)
 
 def sched_exp(start:float, end:float)->Callable[[float], float]:
-    "Exponential schedule from `start` to `end` (both > 0): equal time in each factor of ten."
-    if start <= 0 or end <= 0: raise ValueError(f'an exponential schedule needs start and end > 0, got {start} and {end}')
+    "Exponential schedule from `start` to `end` (both > 0): equal time per factor of ten."
+    if start <= 0 or end <= 0:
+        raise ValueError('an exponential schedule needs start and end > 0, '
+                         f'got {start} and {end}')
     return lambda p: start * (end/start)**p
 
 # %% ../nbs/05_learner.ipynb #33e2a880
 def combine_scheds(pcts:Iterable[float], # shares of training, adding up to 1
                    scheds:Iterable[Callable[[float], float]], # one schedule per share
                   )->Callable[[float], float]:
-    "Run each schedule of `scheds` over its share `pcts` of training, each from its own start to its own end."
+    "Run each of `scheds` over its share `pcts` of training, from its start to its end."
     pcts, scheds = list(pcts), list(scheds)
-    if len(pcts) != len(scheds): raise ValueError(f'{len(pcts)} shares for {len(scheds)} schedules')
-    if min(pcts) <= 0 or not math.isclose(sum(pcts), 1): raise ValueError(f'shares must be > 0 and add up to 1, got {pcts}')
+    if len(pcts) != len(scheds):
+        raise ValueError(f'{len(pcts)} shares for {len(scheds)} schedules')
+    if min(pcts) <= 0 or not math.isclose(sum(pcts), 1):
+        raise ValueError(f'shares must be > 0 and add up to 1, got {pcts}')
     edges = [sum(pcts[:i]) for i in range(len(pcts) + 1)]
     def sched(p:float)->float:
         i = min(max(i for i, e in enumerate(edges[:-1]) if e <= p), len(pcts) - 1)
@@ -279,20 +355,24 @@ def sched_one_cycle(lr_max:float,           # the peak learning rate
                     div:float=25.,          # start at `lr_max/div`
                     div_final:float=1e5,    # end at `lr_max/div_final`
                    )->Callable[[float], float]:
-    "One-cycle annealing: cosine up from `lr_max/div` to `lr_max`, then cosine down to `lr_max/div_final`."
-    return combine_scheds([pct_start, 1 - pct_start], [sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)])
+    "One cycle: cosine from `lr_max/div` up to `lr_max`, then down to `lr_max/div_final`."
+    warm, cool = sched_cos(lr_max/div, lr_max), sched_cos(lr_max, lr_max/div_final)
+    return combine_scheds([pct_start, 1 - pct_start], [warm, cool])
 
 # %% ../nbs/05_learner.ipynb #6d375402
 class ParamSchedCB(Callback):
-    "Before each training batch, set hyper-parameter `pname` of every parameter group to `sched(p)`, `p` the fraction of training done."
-    def __init__(self, pname:str, # an optimiser hyper-parameter: 'lr', 'momentum', 'weight_decay'...
-                 sched:Callable[[float], float]): # maps the fraction of training done to the value
+    "Each training batch, set `pname` of all groups to `sched(p)`, `p` the share done."
+    def __init__(self,
+                 pname:str,                      # hyper-parameter: 'lr', 'momentum'...
+                 sched:Callable[[float], float], # value for the share of training done
+                ):
         self.pname, self.sched = pname, sched
     def before_fit(self, learn:Learner):
         have = learn.opt.param_groups[0]
         if self.pname not in have:
-            raise KeyError(f"{type(learn.opt).__name__} has no hyper-parameter {self.pname!r}; "
-                           f"it has {', '.join(k for k in have if k != 'params')}")
+            opt = type(learn.opt).__name__
+            names = ', '.join(k for k in have if k != 'params')
+            raise KeyError(f"{opt} has no hyper-parameter {self.pname!r}; it has {names}")
     def before_batch(self, learn:Learner):
         if not learn.training: return
         p = (learn.epoch + learn.iter/len(learn.dls.train)) / learn.n_epochs
@@ -300,13 +380,14 @@ class ParamSchedCB(Callback):
 
 # %% ../nbs/05_learner.ipynb #e3815150
 class BatchTransformCB(Callback):
-    "Replace the inputs `learn.xb` of each batch by `tfm(learn.xb)`: in training, and in validation if asked."
+    "Replace `learn.xb` by `tfm(learn.xb)`: in training, and in validation if asked."
     def __init__(self, tfm:Callable[[Tensor], Tensor], # the transform
                  on_train:bool=True,  # transform training batches
                  on_valid:bool=False): # transform validation batches
         self.tfm, self.on_train, self.on_valid = tfm, on_train, on_valid
     def before_batch(self, learn:Learner):
-        if (self.on_train if learn.training else self.on_valid): learn.xb = self.tfm(learn.xb)
+        if (self.on_train if learn.training else self.on_valid):
+            learn.xb = self.tfm(learn.xb)
 
 # %% ../nbs/05_learner.ipynb #06535ea9
 def clone_state(model:nn.Module)->dict[str, Tensor]:
@@ -314,24 +395,33 @@ def clone_state(model:nn.Module)->dict[str, Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 class LRFinderCB(Callback):
-    "Raise the learning rate exponentially each training step, record the loss, stop when it diverges; restore the weights."
+    "Exponential lr sweep recording the loss until it diverges; the weights are restored."
     order, state = 10, None
-    def __init__(self, start_lr:float=1e-6, # the first learning rate
-                 end_lr:float=10.,          # the last, if the loss has not diverged before
-                 n_iters:int=100,           # number of steps
-                 stop_div:float=4.):        # stop when the loss exceeds `stop_div` times its minimum
-        if n_iters < 2: raise ValueError(f'the learning-rate finder needs n_iters >= 2, got {n_iters}')
-        self.sched, self.n_iters, self.stop_div = sched_exp(start_lr, end_lr), n_iters, stop_div
-    def before_fit(self, learn:Learner): self.state, self.lrs, self.losses, self.best = clone_state(learn.model), [], [], math.inf
+    def __init__(self,
+                 start_lr:float=1e-6, # the first learning rate
+                 end_lr:float=10.,    # the last, if the loss has not diverged before
+                 n_iters:int=100,     # number of steps
+                 stop_div:float=4.,   # stop at a loss above `stop_div` times its minimum
+                ):
+        if n_iters < 2:
+            raise ValueError('the learning-rate finder needs n_iters >= 2, '
+                             f'got {n_iters}')
+        self.sched = sched_exp(start_lr, end_lr)
+        self.n_iters, self.stop_div = n_iters, stop_div
+    def before_fit(self, learn:Learner):
+        self.state, self.best = clone_state(learn.model), math.inf
+        self.lrs, self.losses = [], []
     def before_batch(self, learn:Learner):
         if not learn.training: return
-        for g in learn.opt.param_groups: g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
+        for g in learn.opt.param_groups:
+            g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
     def after_loss(self, learn:Learner):
         if not learn.training: return
         loss = learn.loss.item()
         self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
         self.best = min(self.best, loss)
-        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters: raise CancelFitException()
+        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
+            raise CancelFitException()
     def before_validate(self, learn:Learner): raise CancelEpochException()
     def after_fit(self, learn:Learner):
         if self.state is not None: learn.model.load_state_dict(self.state)
@@ -341,7 +431,8 @@ class LRFinderCB(Callback):
         "Loss against learning rate, on a log axis."
         ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
         ax.plot(self.lrs, self.losses)
-        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss', title='Learning-rate finder')
+        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
+               title='Learning-rate finder')
 
 # %% ../nbs/05_learner.ipynb #d9a0fb0b
 @patch
@@ -352,37 +443,46 @@ def lr_find(self:Learner, start_lr:float=1e-6, # the first learning rate
            )->LRFinderCB:       # the finder, with `lrs`, `losses` and `plot`
     "Run the learning-rate finder; the model's weights are unchanged afterwards."
     cb = LRFinderCB(start_lr, end_lr, n_iters, stop_div)
-    self.fit(math.ceil(n_iters/len(self.dls.train)), cbs=cb)
+    self.fit(math.ceil(n_iters/self._n_train_batches()), cbs=cb)
     return cb
 
 # %% ../nbs/05_learner.ipynb #52d393f6
 class EarlyStoppingCB(Callback):
-    "Stop training when `monitor` has not improved by more than `min_delta` for `patience` epochs; restore the best weights if asked."
+    "Stop when `monitor` stalls for `patience` epochs; restore the best weights if asked."
     order, state = 30, None
-    def __init__(self, monitor:str='valid_loss', # a column of the `MetricsCB` table
-                 patience:int=3,        # epochs without improvement before stopping
-                 min_delta:float=0.,    # smallest change that counts as an improvement
-                 mode:str='min',        # 'min' for losses, 'max' for accuracy and the like
-                 restore_best:bool=True): # put back the weights of the best epoch at the end
-        if mode not in ('min', 'max'): raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if not isinstance(patience, int) or patience < 1: raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
+    def __init__(self,
+                 monitor:str='valid_loss', # a column of the `MetricsCB` table
+                 patience:int=3,           # epochs without improvement before stopping
+                 min_delta:float=0.,       # smallest change that counts as improvement
+                 mode:str='min',           # 'min' for losses, 'max' for accuracies
+                 restore_best:bool=True,   # reload the best epoch's weights at the end
+                ):
+        if mode not in ('min', 'max'):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if not isinstance(patience, int) or patience < 1:
+            raise ValueError(f'patience must be a whole number >= 1, got {patience!r}')
         if min_delta < 0: raise ValueError(f'min_delta must be >= 0, got {min_delta}')
-        self.monitor, self.patience, self.min_delta, self.mode, self.restore_best = monitor, patience, min_delta, mode, restore_best
+        store_attr('monitor,patience,min_delta,mode,restore_best')
 
     def before_fit(self, learn:Learner):
-        self.best, self.best_epoch, self.wait, self.stopped_epoch, self.state = None, None, 0, None, None
+        self.best = self.best_epoch = self.stopped_epoch = self.state = None
+        self.wait = 0
         found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
-        if not found: raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: add one to the callbacks')
+        if not found:
+            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
+                             'add one to the callbacks')
         self.metrics = found[0]
         if self.monitor not in self.metrics.names:
-            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, which MetricsCB does not compute; "
+            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
+                             "which MetricsCB does not compute; "
                              f"it has {', '.join(self.metrics.names)}")
 
     def improved(self, value:float)->bool:
         "Whether `value` beats the best so far by more than `min_delta`."
         if math.isnan(value): return False
         if self.best is None: return True
-        return value < self.best - self.min_delta if self.mode == 'min' else value > self.best + self.min_delta
+        if self.mode == 'min': return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
 
     def after_epoch(self, learn:Learner):
         if learn.failed: return
@@ -394,23 +494,29 @@ class EarlyStoppingCB(Callback):
         self.wait += 1
         if self.wait < self.patience: return
         self.stopped_epoch = learn.epoch
-        best = 'no value so far' if self.best is None else f'best {self.best:.4f} at epoch {self.best_epoch}'
-        print(f"early stopping after epoch {learn.epoch}: {self.monitor} has not improved by more than {self.min_delta} "
-              f"for {self.patience} epoch{'s'*(self.patience > 1)} ({best})")
+        best = ('no value so far' if self.best is None
+                else f'best {self.best:.4f} at epoch {self.best_epoch}')
+        msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
+               f"for {self.patience} epoch{'s'*(self.patience > 1)}")
+        print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
         raise CancelFitException()
 
     def after_fit(self, learn:Learner):
-        if self.restore_best and self.state is not None: learn.model.load_state_dict(self.state)
+        if self.restore_best and self.state is not None:
+            learn.model.load_state_dict(self.state)
         self.state = None
 
 # %% ../nbs/05_learner.ipynb #dcefbd97
 class ProgressCB(Callback):
-    "fastprogress bars over the epochs and over the batches of each pass, with the latest loss as a comment."
+    "fastprogress bars over the epochs and each pass's batches, showing the latest loss."
     order, mbar = 20, None
-    def before_fit(self, learn:Learner): learn.epochs = self.mbar = master_bar(learn.epochs)
-    def _bar(self, learn:Learner): learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
+    def before_fit(self, learn:Learner):
+        learn.epochs = self.mbar = master_bar(learn.epochs)
+    def _bar(self, learn:Learner):
+        learn.dl = progress_bar(learn.dl, leave=False, parent=self.mbar)
     before_train = before_validate = _bar
-    def after_loss(self, learn:Learner): learn.dl.comment = f'loss {learn.loss.item():.3f}'
+    def after_loss(self, learn:Learner):
+        learn.dl.comment = f'loss {learn.loss.item():.3f}'
     def after_fit(self, learn:Learner):
         if self.mbar is not None: self.mbar.on_iter_end()
         self.mbar = None

@@ -1,11 +1,25 @@
 """Fixtures shared by the browser tests (test_browser.py, test_live.py): the built site served on 127.0.0.1, headless
-Chromium (Playwright, Debian's /usr/bin/chromium), and pages opened with their problems recorded."""
-import os
+Chromium (Playwright, Debian's /usr/bin/chromium), and pages opened with their problems recorded; and the site of the
+two-lesson fixture project (tests/fixtures/lessons), which the site-build and browser tests share."""
+import os, shutil, subprocess, sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tools.sitetest import CHROMIUM, built_site, chromium, served
+from tools.sitetest import CHROMIUM, ROOT, built_site, chromium, served
+
+@pytest.fixture(scope='session')
+def lessons_site(tmp_path_factory)->Path:
+    "The fixture project of two lessons (the second in nbs/lesson_b/), built offline, strict checks included: its `_docs`."
+    fix, d = ROOT/'tests'/'fixtures'/'lessons', tmp_path_factory.mktemp('lessons')
+    shutil.copytree(fix/'nbs', d/'nbs')
+    shutil.copy(fix/'settings.ini', d)
+    shutil.copy(fix/'_quarto.yml', d/'nbs'/'_quarto.yml')
+    p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet'], cwd=d, capture_output=True, text=True,
+                       env={**os.environ, 'PYTHONPATH': str(ROOT)})
+    assert p.returncode == 0, p.stdout + p.stderr
+    return d/'_docs'
 
 @pytest.fixture(scope='session')
 def browser():

@@ -3,8 +3,9 @@ lists cells (1-based, markdown and code alike, in the source notebook), and its 
 from __future__ import annotations
 
 def first_line(source:str, width:int=60)->str:
-    "The first line of `source` that is not a Quarto/nbdev option (`#| ...`), shortened to `width` characters."
-    line = next((s.strip() for s in source.splitlines() if s.strip() and not s.startswith('#|')), '')
+    """The first line of `source` that is not a Quarto/nbdev option (`#| ...`), shortened to `width` characters (lines end
+    only at a newline: `splitlines` would also cut at a form-feed or other control character inside the line)."""
+    line = next((s.strip() for s in source.split('\n') if s.strip() and not s.startswith('#|')), '')
     return line if len(line) <= width else line[:width-1] + '…'
 
 def cell_ref(nb:str, number:int, source:str)->str:

@@ -1,19 +1,28 @@
-"""Stored outputs are true: re-execute notebooks the way `nbdev_test` does and compare every text output with the
-one committed in the notebook, so the site never shows a stale result.
+"""`nbdev_test` that also checks the stored outputs: one execution of each notebook both runs its tests and compares
+every text output with the one committed in the notebook, so the site never shows a stale result.
 
-    python tools/nbcheck.py [NB ...]            # check (all of nbs/ when no notebook is named)
-    python tools/nbcheck.py --update NB [NB ...] # execute every cell (slow ones too) and store the outputs
+    python -m tools.nbcheck [nbdev_test options]   # = nbdev_test (same options: --path, --n_workers, --flags, --timing)
+    python -m tools.nbcheck --update NB [NB ...]   # execute every cell (slow ones too) and store the outputs
 
-Cells that `nbdev_test` skips (`#| eval: false`, the flags in settings.ini `tst_flags` such as `#| slow`) are not run
-here either; their stored outputs stay as they are. Images are not compared (their bytes vary by platform); their text
-fallbacks are. Timings, memory addresses and temporary paths are masked before comparing (see `SANITIZERS`).
+It is nbdev's own `nbdev_test` and `test_nb`, with the shell they execute notebooks in (execnb's `CaptureShell`)
+replaced by `OutputCheckingShell`, which compares each cell after it runs. Cells that `nbdev_test` skips
+(`#| eval: false`, settings.ini `tst_flags` such as `#| slow`) keep their stored outputs. Images are compared only
+through their text fallback (their bytes vary by platform). Timings, memory addresses, temporary paths and the line
+numbers of source links are masked before comparing (see `SANITIZERS`).
 """
 from __future__ import annotations
-import argparse, difflib, importlib, os, re, subprocess, sys
-from concurrent.futures import ProcessPoolExecutor
+import contextlib, difflib, io, json, os, re, subprocess, sys
 from pathlib import Path
 
+import nbdev.test
+from nbdev.config import get_config
+from execnb.shell import CaptureShell, format_exc
+
+from tools.cellref import cell_ref
+from tools.notebooks import notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
+
 TEXT_MIMES = ('text/plain', 'text/markdown', 'text/latex')
 
 # (pattern, replacement): things that legitimately differ between two runs of the same code.
@@ -24,6 +33,7 @@ SANITIZERS = [
     (r'\b\d{1,2}:\d{2}(:\d{2})?\b', 'CLOCK'),                            # progress-bar clocks 00:01
     (r'/tmp/[^\s\'"]+', '/tmp/PATH'),                                     # temporary files
     (r'https://github\.com/[^/\s]+/[^/\s]+/blob/[^/\s]+/', 'GITHUB/'),     # show_doc source links: a fork's owner
+    (r'(\.py)#L\d+\b', r'\1#L'),   # ... and their line: a function added above must not change this cell's output
     (r'\bTIME(\s*±\s*TIME)?\b', 'TIME'),
 ]
 
@@ -50,72 +60,98 @@ def outputs_text(outputs)->str:
         else: parts.append((('stream', o.get('name')) if o.get('output_type') == 'stream' else ('other', None), t))
     return sanitize('\n'.join(t for _, t in parts))
 
-def _skip_flags()->set[str]:
-    from nbdev.config import get_config
-    return set(get_config().tst_flags.split())
+def nb_label(fn:Path)->str:
+    "`nbs/03_stats.ipynb`: the notebook as a contributor types it (relative to the project root when inside it)."
+    fn = Path(fn).absolute()
+    return fn.relative_to(ROOT).as_posix() if fn.is_relative_to(ROOT) else str(fn)
 
-def check_nb(fn:str)->list[str]:
-    "Re-execute `fn` as `nbdev_test` does; return one message per cell whose text outputs differ from the stored ones."
-    from execnb.shell import CaptureShell
-    from fastcore.xtras import working_directory
-    from nbdev.process import NBProcessor
-    from nbdev.frontmatter import FrontmatterProc
-    fn = Path(fn).resolve()
-    os.environ['IN_TEST'] = '1'
-    sys.path.insert(0, str(ROOT))
-    nb = NBProcessor(fn, procs=FrontmatterProc, process=True).nb
-    flags, problems = _skip_flags(), []
-    def skip(cell):
-        if cell.cell_type != 'code': return True
-        direc = getattr(cell, 'directives_', {}) or {}
-        if direc.get('eval:', [''])[0].lower() == 'false': return True
-        if flags & direc.keys(): return True
-        cell.stored_ = outputs_text(cell.get('outputs', []))
-        return False
-    def compare(cell):
-        if shell.exc: return                       # reported once, as the traceback, below
-        got = outputs_text(cell.get('outputs', []))
-        if got != cell.stored_:
-            diff = '\n'.join(difflib.unified_diff(cell.stored_.splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1))
-            problems.append(f'{fn.name} cell {cell.idx_}:\n{diff}')
-    shell = CaptureShell(fn)
-    with working_directory(fn.parent):
-        try: shell.run_all(nb, exc_stop=True, preproc=skip, postproc=compare)
-        except Exception: problems.append(f'{fn.name}: a cell raised\n{shell.prettytb(fname=fn)}')
-    return problems
+def source_numbers(fn:Path, cells)->dict[int,int]:
+    """Each of `cells` (nbdev's processed notebook, which drops and inserts cells) → its number in the source notebook
+    `fn`, as Jupyter counts cells (1-based, all kinds), matched by source in order."""
+    src = [''.join(c.get('source', '')) if isinstance(c.get('source'), list) else c.get('source', '')
+           for c in json.loads(Path(fn).read_text(encoding='utf-8'))['cells']]
+    res, j = {}, 0
+    for c in cells:
+        if c.cell_type != 'code': continue
+        k = next((k for k in range(j, len(src)) if src[k] == c.source), None)
+        if k is not None: res[c.idx_], j = k + 1, k + 1
+    return res
 
-def update_nb(fn:str):
+class OutputCheckingShell(CaptureShell):
+    "execnb's shell as `nbdev_test` uses it, also comparing each executed cell's text outputs with the stored ones."
+    def __init__(self, path, *args, **kwargs):
+        self.nb_path, self.current, self.problems, self.numbers = Path(path), None, [], {}
+        super().__init__(path, *args, **kwargs)
+
+    def run_all(self, nb, exc_stop=False, preproc=lambda c: False, postproc=lambda c: False, **kwargs):
+        stored = {c.idx_: outputs_text(c.get('outputs', [])) for c in nb.cells if c.cell_type == 'code'}
+        self.numbers = source_numbers(self.nb_path, nb.cells)
+        def compare(cell):
+            postproc(cell)
+            if self.exc: return                       # the traceback is the report
+            got = outputs_text(cell.get('outputs', []))
+            if got != stored[cell.idx_]:
+                diff = difflib.unified_diff(stored[cell.idx_].splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1)
+                self.problems.append(f'{self.ref(cell)}: the stored output differs from a fresh run\n' + '\n'.join(diff))
+        super().run_all(nb, exc_stop=exc_stop, preproc=preproc, postproc=compare, **kwargs)
+        if self.problems: raise AssertionError('stored outputs differ')   # `test_nb` counts the notebook as failed
+
+    def cell(self, cell, *args, **kwargs):
+        self.current = cell
+        return super().cell(cell, *args, **kwargs)
+
+    def ref(self, cell)->str:
+        return cell_ref(nb_label(self.nb_path), self.numbers.get(cell.idx_, cell.idx_ + 1), cell.source)
+
+    def prettytb(self, fname=None)->str:
+        "What `test_nb` prints for a failed notebook: the differing cells, or the cell that raised and its traceback."
+        fix = f'make outputs NB={nb_label(self.nb_path)}'
+        if self.problems: return '\n'.join(self.problems) + f'\nIf the new outputs are right, store them: `{fix}`\n'
+        where = self.ref(self.current) if self.current is not None else nb_label(self.nb_path)
+        return f'{where} raised {type(self.exc).__name__}:\n{"".join(format_exc(self.exc))}\nFix the cell, then `{fix}`\n'
+
+def update_nb(fn:str|Path):
     "Execute every cell of `fn` (slow ones too) in a fresh shell, store the outputs, then `nbdev_clean` it."
     from execnb.nbio import read_nb, write_nb
-    from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
     fn = Path(fn).resolve()
-    sys.path.insert(0, str(ROOT))
     nb, shell = read_nb(fn), CaptureShell(fn)
     with working_directory(fn.parent): shell.run_all(nb, exc_stop=True)
     write_nb(nb, fn)
     subprocess.run([Path(sys.executable).parent/'nbdev_clean', '--fname', str(fn)], check=True, cwd=ROOT)
 
-def main(argv=None)->int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('notebooks', nargs='*', help='notebooks to check (default: every notebook in nbs/)')
-    p.add_argument('--update', action='store_true', help='execute and store outputs instead of checking')
-    p.add_argument('--workers', type=int, default=os.cpu_count() or 1)
-    a = p.parse_args(argv)
-    nbs = [Path(n) for n in a.notebooks] or sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
-    if a.update:
-        for n in nbs: update_nb(n); print(f'stored outputs of {n}')
-        return 0
-    # A fresh process per notebook (IPython's shell takes over `__main__`), given the function by its module path.
-    sys.path.insert(0, str(ROOT))
-    check = importlib.import_module('tools.nbcheck').check_nb
-    with ProcessPoolExecutor(a.workers, max_tasks_per_child=1) as ex: results = list(ex.map(check, nbs))
-    failed = 0
-    for n, probs in zip(nbs, results):
-        print(f"{'FAIL' if probs else 'ok  '} {n.name}")
-        for m in probs: print('    ' + m.replace('\n', '\n    '))
-        failed += bool(probs)
-    print(f'stored outputs: {len(nbs)-failed} notebooks reproduce, {failed} differ')
-    return 1 if failed else 0
+@contextlib.contextmanager
+def checking_outputs():
+    "Within the block, nbdev's `test_nb` and `nbdev_test` execute notebooks in `OutputCheckingShell`."
+    saved, nbdev.test.CaptureShell = nbdev.test.CaptureShell, OutputCheckingShell   # forked workers inherit it
+    try: yield
+    finally: nbdev.test.CaptureShell = saved
 
-if __name__ == '__main__': sys.exit(main())
+def check_nb(fn:str|Path)->tuple[bool,str]:
+    "Notebook `fn` through nbdev's `test_nb` (settings.ini's `tst_flags` skipped) with its outputs compared: passed?, report."
+    err = io.StringIO()
+    with checking_outputs(), contextlib.redirect_stderr(err):
+        ok, _ = nbdev.test.test_nb(Path(fn).absolute(), skip_flags=get_config().tst_flags.split(), basepath=ROOT)
+    return ok, err.getvalue()
+
+def test_nbs(argv:list[str])->int:
+    "`nbdev_test` itself, parsing `argv` as its command line, with every notebook executed in `OutputCheckingShell`."
+    sys.argv = ['nbdev_test', *argv]
+    with checking_outputs():
+        try: nbdev.test.nbdev_test()
+        except SystemExit as e: return e.code if isinstance(e.code, int) else 1
+    return 0
+
+def main(argv:list[str])->int:
+    if argv[:1] != ['--update']: return test_nbs(argv)
+    for n in argv[1:] or notebooks():
+        update_nb(n)
+        print(f'stored outputs of {nb_label(n)}')
+    return 0
+
+if __name__ == '__main__':
+    os.environ.setdefault('PYTHONUNBUFFERED', '1')
+    # One thread per notebook (set before any worker imports torch): torch's float sums then reproduce on any machine,
+    # and the notebooks' two workers use the two cores.
+    os.environ['OMP_NUM_THREADS'] = '1'
+    sys.exit(main(sys.argv[1:]))

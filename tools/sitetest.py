@@ -1,8 +1,13 @@
 """The built site that the checks use (built once per run into a temporary folder), served on 127.0.0.1 and
-opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these."""
+opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these.
+
+`make test` (tools/checks.py) builds the site once and names it in `SITE_DIR`; the site, browser and live tests then
+check that build instead of building their own (deploy.yaml points `SITE_DIR` at the `_docs/` it publishes)."""
 import configparser, contextlib, functools, os, re, subprocess, sys, tempfile, threading
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urldefrag, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'))   # CI may point at another Chromium build
@@ -14,16 +19,55 @@ ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-net
 
 @functools.cache
 def built_site()->Path:
-    "The project's site, built by the offline build (its caches make this quick after `make site`); `$SITE_DIR` when set."
-    if os.environ.get('SITE_DIR'): return Path(os.environ['SITE_DIR']).resolve()   # deploy.yaml tests the site it publishes
+    "The site named by `SITE_DIR`, else the project's site built now by the offline build into a temporary folder."
+    if given := os.environ.get('SITE_DIR'):
+        assert (Path(given)/'index.html').exists(), f'no site at {given} (SITE_DIR): the site build failed, see `make site`'
+        return Path(given).resolve()
     out = Path(tempfile.mkdtemp(prefix='sitebuild-test-'))/'site'
     p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', str(out)], cwd=ROOT, capture_output=True, text=True)
     assert p.returncode == 0, f'the site build failed:\n{p.stdout}\n{p.stderr}'
     return out
 
 def pages(site:Path)->list[Path]:
-    "The site's pages (404.html, served for missing addresses, is not one)."
-    return sorted(p for p in site.glob('*.html') if p.name != '404.html')
+    "The site's pages, in its folders too (not 404.html, served for missing addresses, nor the files of site_libs/, _pagefind/)."
+    return sorted(p for p in site.rglob('*.html') if p.relative_to(site).as_posix() != '404.html'
+                  and not {'site_libs', '_pagefind'} & set(p.relative_to(site).parts))
+
+SRC_ATTRS = {('script', 'src'), ('img', 'src'), ('iframe', 'src'), ('source', 'src'), ('video', 'src'), ('audio', 'src'),
+             ('embed', 'src'), ('link', 'href'), ('object', 'data'), ('image', 'href'), ('use', 'href'), ('input', 'src')}
+
+class Refs(HTMLParser):
+    "The resources (src, stylesheet, ...), links (<a href>) and element ids of one page."
+    def __init__(self):
+        super().__init__()
+        self.resources, self.links, self.ids = [], [], set()
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if 'id' in a: self.ids.add(a['id'])
+        if tag == 'a' and a.get('href'): self.links.append(a['href'])
+        if tag == 'link' and a.get('rel') == 'canonical': return   # the page's published address, not loaded
+        self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
+        self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
+
+@functools.cache
+def parse(path:Path)->Refs:
+    "The links, resources and ids of the page at `path` (read once per run: pages do not change under test)."
+    r = Refs()
+    r.feed(path.read_text(encoding='utf-8'))
+    return r
+
+def broken_links(site:Path)->list[str]:
+    "`page: address` of every link or resource of the site's pages that names no file of the site, or no id of its page."
+    broken = []
+    for page in pages(site):
+        refs, name = parse(page), page.relative_to(site).as_posix()
+        for url in refs.links + refs.resources:
+            if urlparse(url).scheme or url.startswith('//') or url.startswith('mailto:'): continue
+            path, frag = urldefrag(url)
+            target = (page.parent/path).resolve() if path else page
+            if not target.exists() or site.resolve() not in (target, *target.parents): broken.append(f'{name}: {url}')
+            elif frag and target.suffix == '.html' and frag not in parse(target).ids: broken.append(f'{name}: {url} (no #{frag})')
+    return broken
 
 def page_text(html:str)->str:
     "The indexed text of a page (what pagefind sees): the `data-pagefind-body` region, tags removed."

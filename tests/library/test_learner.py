@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from lessons_lib.data import DataLoader, DataLoaders
+from lessons_lib.hooks import ActivationStats, count_hooks
 from lessons_lib.learner import (EVENTS, CancelBatchException, CancelEpochException, CancelFitException, Callback,
                                  EarlyStoppingCB, Learner, MetricsCB, ParamSchedCB, ProgressCB, RecorderCB,
                                  combine_scheds, sched_lin, sched_one_cycle)
@@ -70,6 +71,49 @@ def test_events_stay_nested_whatever_is_raised_where(exc, event, n, n_epochs):
     else:                                                             # raised where its level was not running
         assert f'{exc.__name__} was raised outside the {CANCELS[exc]}' in str(error) and learn.failed
         assert f'after_cancel_{CANCELS[exc]}' not in trace.log
+
+CLEANUPS = [e for e in EVENTS if e.startswith('after_') and 'cancel' not in e]
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CLEANUPS + ['before_fit', 'before_batch']),
+                          st.integers(-30, 30), st.integers(1, 4)), min_size=1, max_size=3),
+       st.integers(-30, 30))
+def test_every_cleanup_runs_whatever_other_callbacks_raise(raises, stats_order):
+    "Callbacks raise in clean-up handlers at any order: hooks still come off, every after_fit runs."
+    raisers = [RaiseAt(RuntimeError, event, n) for event, _, n in raises]
+    for r, (_, order, _) in zip(raisers, raises): r.order = order
+    stats, trace = ActivationStats(), Trace()
+    stats.order = stats_order
+    learn = tiny(*raisers, stats, trace, MetricsCB(show=False), EarlyStoppingCB(patience=1))
+    learn.model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))
+    error = None
+    try: learn.fit(2)
+    except RuntimeError as e: error = e
+    assert count_hooks(learn.model) == 0                            # ActivationStats cleaned up
+    assert trace.log[-1] == 'after_fit' and trace.log.count('after_fit') == 1
+    assert reported(error) == sum(r.seen >= r.n for r in raisers)   # every error reported, none lost
+    assert learn.failed == (error is not None)
+
+def reported(e):
+    "How many errors `e` reports: itself, its notes, and so on down its `__context__` chain."
+    n = 0
+    while e is not None:
+        n, e = n + 1 + len(getattr(e, '__notes__', [])), e.__context__
+    return n
+
+def test_fit_with_a_callback_the_learner_holds_runs_it_once_and_keeps_it():
+    metrics = MetricsCB(show=False)
+    learn = tiny(metrics)
+    learn.fit(1, cbs=metrics)
+    plain = MetricsCB(show=False)
+    tiny(plain).fit(1)
+    assert metrics in learn.cbs and len(metrics.history) == 1
+    assert metrics.history[0]['train_loss'] == plain.history[0]['train_loss']
+
+def test_no_training_batches_is_a_clear_error():
+    for run in (lambda learn: learn.fit(1), lambda learn: learn.lr_find()):
+        with pytest.raises(ValueError, match=r'training DataLoader \(dls.train\) has no batches'):
+            run(tiny(n_train=0))
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 10), st.integers(1, 5))

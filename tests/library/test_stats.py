@@ -60,7 +60,7 @@ def reference(x, dim):
 def test_mean_var_std_mad(xd, c):
     x, dim = xd
     a, ax, n, m, delta2 = reference(x, dim)
-    assume(n > c)
+    assume(n > c)   # a correction of c needs more than c values per slice
     eps, floor_n = EPS[x.dtype], 8 * (np.log2(n) + 2)
     check(mean(x, dim), m, torch.mean(x, dim), floor_n * eps * np.abs(a).mean(axis=ax))
     v = a.var(axis=ax, ddof=c)

@@ -84,7 +84,7 @@ def test_colab_cells_link_to_the_notebook(open_page, server):
     base, _ = server
     ctx, page, _ = open_page(f'{base}/callbacks.html')
     links = page.locator('div.cell.colab .live-colab a')
-    assert links.count() == page.locator('div.cell.colab').count() > 0
+    assert links.count() > 0   # one per run of consecutive such cells: test_live_respect.py
     assert links.first.get_attribute('href').startswith('https://colab.research.google.com/github/')
     ctx.close()
 

@@ -115,7 +115,7 @@ def test_a_live_cell_importing_torch_is_an_error_naming_notebook_and_cell(tmp_pa
     (nbs/'09_t.ipynb').write_text(json.dumps({'cells': cells}))
     marked = [cells[0], {**cells[1], 'source': with_class(cells[1]['source'], 'live')}]
     (proc/'09_t.ipynb').write_text(json.dumps({'cells': marked}))
-    live = notebook_live_cells([nbs/'09_t.ipynb'], proc)
+    live = notebook_live_cells(nbs, ['09_t.ipynb'], proc)
     assert live == {'09_t.ipynb': [('nbs/09_t.ipynb, cell 2 (`import torch`)', 'import torch\nx = torch.ones(2)')]}
     with pytest.raises(BuildError, match=r'nbs/09_t\.ipynb, cell 2 \(`import torch`\) imports torch.*#\| classes: colab'):
         bundle(live)

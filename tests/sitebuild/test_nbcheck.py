@@ -1,4 +1,4 @@
-"The stored-output checker: what it masks, what it compares, and that it catches a stale output."
+"The stored-output check (nbdev's test_nb in OutputCheckingShell): what it masks, what it compares, how it reports."
 import nbformat
 from tools.nbcheck import check_nb, outputs_text, sanitize, update_nb
 
@@ -8,6 +8,8 @@ def test_sanitize_masks_what_varies_between_runs():
     assert sanitize('00:03 <00:12') == 'CLOCK <CLOCK'
     assert sanitize('saved /tmp/tmpab12/x.pt') == 'saved /tmp/PATH'
     assert sanitize('variance 47.1875') == 'variance 47.1875'   # numbers that are not timings stay
+    link = '[source](https://github.com/{}/lessons_lib/blob/main/lessons_lib/stats.py#L{})'
+    assert sanitize(link.format('a', 52)) == sanitize(link.format('fork', 61)) != sanitize(link.replace('stats', 'losses'))
 
 def test_outputs_text_merges_streams_and_skips_images():
     outs = [{'output_type': 'stream', 'name': 'stdout', 'text': 'a\n'},
@@ -18,29 +20,37 @@ def test_outputs_text_merges_streams_and_skips_images():
 
 def _nb(path, *sources):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell('# T\n> d')] + [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.cells = [nbformat.v4.new_markdown_cell('# T\n> d'), nbformat.v4.new_markdown_cell('Some text.')]
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
     nbformat.write(nb, path)
     return path
 
-def test_check_passes_on_fresh_outputs_and_names_a_stale_cell(tmp_path):
+def test_check_passes_on_fresh_outputs_and_names_a_stale_cell_as_jupyter_numbers_it(tmp_path):
     fn = _nb(tmp_path/'demo.ipynb', "print('hello')", '6*7')
     update_nb(fn)
-    assert check_nb(fn) == []
+    assert check_nb(fn) == (True, '')
     nb = nbformat.read(fn, as_version=4)
-    nb.cells[2].source = '6*8'                      # the code changed, the stored output did not
+    nb.cells[3].source = '6*8'                      # the code changed, the stored output did not
     nbformat.write(nb, fn)
-    problems = check_nb(fn)
-    assert len(problems) == 1 and 'demo.ipynb cell 2' in problems[0] and '+[text/plain] 48' in problems[0]
+    ok, report = check_nb(fn)
+    assert not ok and f'{fn}, cell 4 (`6*8`)' in report and '+[text/plain] 48' in report
+    assert f'make outputs NB={fn}' in report
 
-def test_slow_cells_keep_their_outputs_and_errors_are_reported(tmp_path):
+def test_slow_cells_keep_their_outputs_and_errors_name_the_cell(tmp_path):
     fn = _nb(tmp_path/'slow.ipynb', "#| slow\nprint('long experiment')", "raise ValueError('boom')")
     nb = nbformat.read(fn, as_version=4)
-    nb.cells[1].outputs = [nbformat.v4.new_output('stream', name='stdout', text='stored long result\n')]
+    nb.cells[2].outputs = [nbformat.v4.new_output('stream', name='stdout', text='stored long result\n')]
     nbformat.write(nb, fn)
-    problems = check_nb(fn)
-    assert len(problems) == 1 and 'a cell raised' in problems[0] and 'boom' in problems[0]
+    ok, report = check_nb(fn)
+    assert not ok and f'{fn}, cell 4 (`raise ValueError(' in report and 'raised ValueError' in report and 'boom' in report
+    assert 'cell 3' not in report
 
 def test_cell_ref_names_notebook_number_and_first_line():
     from tools.cellref import cell_ref
     assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
     assert cell_ref('nbs/a.ipynb', 1, 'x' * 80).endswith('…`)')
+
+def test_cell_ref_lines_end_only_at_a_newline():
+    from tools.cellref import cell_ref
+    assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
+    assert cell_ref('nbs/a.ipynb', 2, 'r\frac{1}{n}\nmore') == 'nbs/a.ipynb, cell 2 (`r\frac{1}{n}`)'   # a form-feed inside

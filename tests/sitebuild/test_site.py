@@ -1,60 +1,29 @@
 "The built site (offline build): every listed page, working links and images, rendered math, nothing from other hosts."
 import json, re, subprocess, sys
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlparse
+from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from tools.sitetest import ROOT, built_site, pages
+from tools.notebooks import notebooks, page_name
+from tools.sitetest import ROOT, broken_links, built_site, pages, parse
 from tools.sitebuild.page import sidebar_hrefs
-
-SRC_ATTRS = {('script', 'src'), ('img', 'src'), ('iframe', 'src'), ('source', 'src'), ('video', 'src'), ('audio', 'src'),
-             ('embed', 'src'), ('link', 'href'), ('object', 'data'), ('image', 'href'), ('use', 'href'), ('input', 'src')}
-
-class Refs(HTMLParser):
-    "The resources (src, stylesheet, ...), links (<a href>) and element ids of one page."
-    def __init__(self):
-        super().__init__()
-        self.resources, self.links, self.ids = [], [], set()
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if 'id' in a: self.ids.add(a['id'])
-        if tag == 'a' and a.get('href'): self.links.append(a['href'])
-        if tag == 'link' and a.get('rel') == 'canonical': return   # the page's published address, not loaded
-        self.resources += [a[k] for t, k in SRC_ATTRS if t == tag and a.get(k)]
-        self.resources += re.findall(r'url\(\s*[\'"]?([^\'")]+)', a.get('style') or '')
-
-def parse(path:Path)->Refs:
-    r = Refs()
-    r.feed(path.read_text(encoding='utf-8'))
-    return r
 
 SEARCH_UI = ['_pagefind/pagefind-ui.js', '_pagefind/pagefind-ui.css']   # site.js loads them when the reader searches
 
 @pytest.fixture(scope='module')
 def site()->Path: return built_site()
 
-def html_name(nb:str)->str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.lower()).removesuffix('.ipynb') + '.html'
-
 def test_every_listed_page_is_built(site):
     cfg = yaml.safe_load((ROOT/'_quarto.yml').read_text())['website']
     hrefs = sidebar_hrefs(cfg['sidebar']['contents']) + [i['href'] for i in cfg['navbar'].get('left', [])]
     assert hrefs, 'the sidebar lists no pages'
-    missing = [h for h in hrefs if not (site/html_name(h)).exists()]
+    missing = [h for h in hrefs if not (site/page_name(h)).exists()]
     assert not missing, f'_quarto.yml lists pages the build did not produce: {missing}'
 
 def test_internal_links_and_images_resolve(site):
-    broken = []
-    for page in pages(site):
-        refs = parse(page)
-        for url in refs.links + refs.resources:
-            if urlparse(url).scheme or url.startswith('//') or url.startswith('mailto:'): continue
-            path, frag = urldefrag(url)
-            target = (page.parent/path).resolve() if path else page
-            if not target.exists(): broken.append(f'{page.name}: {url}')
-            elif frag and target.suffix == '.html' and frag not in parse(target).ids: broken.append(f'{page.name}: {url} (no #{frag})')
+    broken = broken_links(site)
     assert not broken, 'broken links or missing images:\n' + '\n'.join(broken)
 
 def has_math(nb:Path)->bool:
@@ -65,8 +34,8 @@ def has_math(nb:Path)->bool:
     return bool(re.search(r'(?<![\\$])\$(?=\S)[^$]+(?<=\S)\$(?!\d)', text))
 
 def test_math_is_rendered_as_mathml(site):
-    nbs = [p for p in sorted((ROOT/'nbs').glob('*.ipynb')) if not p.name.startswith('_') and has_math(p)]
-    missing = [nb.name for nb in nbs if '<math' not in (site/html_name(nb.name)).read_text()]
+    nbs = [p for p in notebooks(ROOT/'nbs') if has_math(p)]
+    missing = [nb.name for nb in nbs if '<math' not in (site/page_name(nb, ROOT/'nbs')).read_text()]
     assert not missing, f'pages with $ math but no <math>: {missing}'
 
 def test_no_resource_from_another_host(site):

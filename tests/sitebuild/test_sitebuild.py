@@ -11,7 +11,8 @@ from tools.sitebuild import BuildError, build, pandoc  # noqa: E402
 from tools.sitebuild.build import check_notebook, staged  # noqa: E402
 from tools.sitebuild.notebook import cell_options, to_markdown  # noqa: E402
 from tools.sitebuild.pandoc import to_gfm, to_html  # noqa: E402
-from tools.sitebuild.config import Site, page_name  # noqa: E402
+from tools.notebooks import page_name  # noqa: E402
+from tools.sitebuild.config import Site  # noqa: E402
 from tools.sitebuild.page import inline, local_links  # noqa: E402
 FIX = ROOT/'tests'/'fixtures'/'sitebuild'
 
@@ -73,7 +74,8 @@ def test_math_footnotes_callouts_toc(options):
     assert '<math' in body and 'a^2 + b' in body                 # MathML with its TeX annotation
     assert 'class="footnotes' in body and 'The footnote text.' in body
     assert '<div class="callout callout-tip">' in body and 'Tip title' in body and 'A tip body.' in body
-    assert toc == '' or '<ul>' in toc
+    assert re.search(r'<a href="#a-section-of-the-page"[^>]*>A\s+section of the page</a>', toc), toc
+    assert 'id="a-section-of-the-page"' in body and 'Tip title' not in toc   # a callout's title is no section
 
 def test_gfm_for_the_readme(options):
     page, _, _ = options
@@ -110,6 +112,8 @@ def test_staged_output_replaces_only_on_success(tmp_path):
 
 def test_page_names_follow_nbdev():
     assert [page_name(n) for n in ('00_callbacks.ipynb', '05a_data.ipynb', 'index.ipynb')] == ['callbacks.html', 'data.html', 'index.html']
+    assert page_name('lesson11/01_callbacks.ipynb') == 'lesson11/callbacks.html'   # nbdev keeps the folder
+    assert page_name(ROOT/'nbs'/'lesson11'/'01_callbacks.ipynb', ROOT/'nbs') == 'lesson11/callbacks.html'
 
 def test_links_become_local():
     site = Site(root=ROOT, nbs=ROOT/'nbs', out=ROOT/'_docs', title='t', description='', site_url='https://u.github.io/r',

@@ -1,9 +1,11 @@
-"""Live cells in headless Chromium: time from pressing Run on a fresh page to the first output, against later runs.
+"""Live cells in headless Chromium: how long a reader waits for the first output of a live cell, cold and warm.
 
-Builds the site (the offline build, into a temporary folder), serves it on 127.0.0.1 and opens the callbacks page.
-The first Run loads Pyodide in the worker and runs the page's first live cell that prints; later Runs of that cell use
-the running interpreter. Prints both, Pyodide's start-up as the worker measured it, and their ratio. The issue's
-targets: first output under 5 s on the reference machine, later runs under 200 ms.
+Builds the site (the offline build, into a temporary folder), serves it on 127.0.0.1 and opens the callbacks page,
+where a live cell is in view at once, so Python starts loading as the page opens. Three fresh pages each:
+  cold   Run pressed as soon as the page has loaded: the wait includes most of Pyodide's start-up;
+  warm   Run pressed once Python has loaded ahead (a reader who has been on the page a few seconds): target under 2 s;
+  later  Run again on the same page, Python running: target under 200 ms.
+Prints the medians, Pyodide's start-up as the worker measured it, and cold / warm.
 """
 import statistics, time
 
@@ -19,23 +21,36 @@ def run_and_wait(page, cell)->float:
     cell.locator('.live-output pre').first.wait_for(state='visible', timeout=120_000)
     return time.perf_counter() - t
 
+def fresh(browser, base:str, wait_for_python:bool):
+    "(the first Run's wait on a fresh callbacks page, Pyodide's start-up in s, the page, its context)."
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f'{base}/callbacks.html', wait_until='load')
+    if wait_for_python: page.wait_for_selector('html[data-live-start-ms]', timeout=120_000)
+    cell = page.locator('div.cell.live').filter(has=page.locator('div.sourceCode pre code', has_text=CELL)).first
+    first = run_and_wait(page, cell)
+    page.wait_for_selector('html[data-live-start-ms]', timeout=120_000)
+    return first, int(page.evaluate('document.documentElement.dataset.liveStartMs')) / 1000, page, ctx, cell
+
 def main(repeats:int=10):
     site = built_site()
+    colds, warms, laters, starts = [], [], [], []
     with served(site) as base, chromium() as browser:
-        firsts, laters, starts = [], [], []
-        for _ in range(3):   # three fresh pages: the first run each time
-            ctx = browser.new_context()
-            page = ctx.new_page()
-            page.goto(f'{base}/callbacks.html', wait_until='networkidle')
-            cell = page.locator('div.cell.live').filter(has=page.locator('div.sourceCode pre code', has_text=CELL)).first
-            firsts.append(run_and_wait(page, cell))
-            starts.append(int(page.evaluate('document.documentElement.dataset.liveStartMs')) / 1000)
+        for _ in range(3):
+            t, start, _, ctx, _ = fresh(browser, base, wait_for_python=False)
+            colds.append(t); starts.append(start)
+            ctx.close()
+            t, _, page, ctx, cell = fresh(browser, base, wait_for_python=True)
+            warms.append(t)
             laters += [run_and_wait(page, cell) for _ in range(repeats)]
             ctx.close()
-    first, later = statistics.median(firsts), statistics.median(laters)
-    print(f'first Run to first output (fresh page):  {first:6.2f} s  median of {len(firsts)}: {", ".join(f"{t:.2f}" for t in firsts)}')
-    print(f'  of which Pyodide start-up in the worker: {statistics.median(starts):6.2f} s')
-    print(f'later Run to output (same page):         {later*1000:6.0f} ms median of {len(laters)}, max {max(laters)*1000:.0f} ms')
-    print(f'first / later: {first/later:.0f}x')
+    cold, warm, later = statistics.median(colds), statistics.median(warms), statistics.median(laters)
+    each = ', '.join(f'{t:.2f}' for t in colds)
+    print(f'cold: Run at page load to first output:      {cold:6.2f} s  median of {len(colds)}: {each}')
+    print(f'  Pyodide start-up in the worker:             {statistics.median(starts):6.2f} s')
+    each = ', '.join(f'{t*1000:.0f}' for t in warms)
+    print(f'warm: Run once Python has loaded ahead:      {warm*1000:6.0f} ms median of {len(warms)}: {each}')
+    print(f'later Run to output (same page):             {later*1000:6.0f} ms median of {len(laters)}, max {max(laters)*1000:.0f} ms')
+    print(f'cold / warm: {cold/warm:.0f}x')
 
 if __name__ == '__main__': main()

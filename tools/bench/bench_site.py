@@ -8,6 +8,9 @@ from pathlib import Path
 
 import nbformat
 
+from tools.notebooks import notebooks
+from tools.sitetest import pages
+
 ROOT = Path(__file__).resolve().parents[2]
 
 def timed_build(project:Path, *args:str)->tuple[float, float]:
@@ -31,7 +34,7 @@ def main():
         shutil.copytree(ROOT/'nbs', project/'nbs', symlinks=True)
         for f in ('settings.ini', '_quarto.yml'): shutil.copy(ROOT/f, project/f)
         full = timed_build(project, '--force')
-        nbs = sorted(p for p in (project/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+        nbs = notebooks(project/'nbs')
         edited = nbs[0]
         nb = nbformat.read(edited, as_version=4)
         nb.cells.append(nbformat.v4.new_markdown_cell('An edit for the benchmark: one more paragraph.'))
@@ -43,7 +46,7 @@ def main():
         print(f'incremental / full: {incremental[0]/full[0]:.2f} wall, {incremental[1]/full[1]:.2f} CPU '
               '(targets: full < 30 s, incremental < 5 s)')
         print(f'load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with it)')
-        for page in sorted(site.glob('*.html')):
-            print(f'  {page.name:28s} {page_weight(site, page)/1000:6.1f} KB HTML+CSS+JS (limit 300 KB)')
+        for page in pages(site):
+            print(f'  {page.relative_to(site).as_posix():28s} {page_weight(site, page)/1000:6.1f} KB HTML+CSS+JS (limit 300 KB)')
 
 if __name__ == '__main__': main()

@@ -23,14 +23,15 @@ def main(argv:list[str]|None=None)->int:
             from .config import load_site
             from .live import install_live, notebook_live_cells
             site = load_site(a.out)
-            n = install_live(site.out, notebook_live_cells(source_notebooks(site), site.root/'_proc'))
+            n = install_live(site.out, notebook_live_cells(site.nbs, source_notebooks(site), site.root/'_proc'))
             print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
             return 0
         if a.command == 'pages':
             from .build import source_notebooks
-            from .config import load_site, page_name
+            from tools.notebooks import page_name
+            from .config import load_site
             site = load_site(a.out)
-            missing = [f'{p.name} → {page_name(p.name)}' for p in source_notebooks(site) if not (site.out/page_name(p.name)).exists()]
+            missing = [f'{p} → {page_name(p)}' for p in source_notebooks(site) if not (site.out/page_name(p)).exists()]
             if missing: raise BuildError(f'{site.out} lacks the pages of {", ".join(missing)}')
             print(f'every notebook has its page in {site.out}')
             return 0

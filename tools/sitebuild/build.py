@@ -5,12 +5,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.notebooks import nb_rel, notebooks
+
 from . import BuildError
 from .config import Site, load_site
+from .figures import check_alt
 from .live import install_live, notebook_live_cells
 from .meta import head_tags, write_meta
 from .notebook import cell_options, stored_error, text, to_markdown
-from .page import Rendered, render_page, sidebar_hrefs
+from .page import PageHTML, render_page, sidebar_hrefs
 from .pandoc import PandocWarning, pandoc_version, to_html
 from .strict import find_cell, notebook_problems, sidebar_problems
 
@@ -19,8 +22,9 @@ CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbde
 _mixed = re.compile(r"^\S*: UserWarning: Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n"
                     r"\s*warn\(f'Found[^\n]*\n?", re.S | re.M)   # nbdev's warning (processors._do_eval), with its source line
 
-def source_notebooks(site:Site)->list[Path]:
-    return sorted(p for p in site.nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
+def source_notebooks(site:Site)->list[str]:
+    "The site's notebooks as paths below its notebooks folder (`lesson11/00_intro.ipynb`), listed by nbdev's `nbglob`."
+    return [nb_rel(p, site.nbs).as_posix() for p in notebooks(site.nbs)]
 
 def check_notebook(path:Path)->dict:
     "The notebook at `path`, read; a malformed file or a stored error (without `#| error: true`) is a `BuildError`."
@@ -33,6 +37,7 @@ def check_notebook(path:Path)->dict:
             first = cell_options(text(cell.get('source')))[1].split('\n')[0]
             raise BuildError(f'{path}: cell {i} (`{first}`) has a stored error, {err.get("ename")}: {err.get("evalue")}. '
                              'Fix the cell and re-run the notebook, or mark it `#| error: true` if the error is the lesson.')
+    check_alt(path, nb)
     return nb
 
 @contextlib.contextmanager
@@ -50,15 +55,16 @@ def captured_output():
             os.close(saved[0]); os.close(saved[1])
             f.seek(0); res.append(f.read())
 
-def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path:
-    "Check notebooks `nbs`, then nbdev's doc processing (`proc_nbs`, no Quarto needed) into `_proc/`; returns that folder."
+def process(site:Site, nbs:list[str], force:bool=False, quiet:bool=False)->Path:
+    """Check notebooks `nbs` (paths below the notebooks folder), then nbdev's doc processing (`proc_nbs`, no Quarto
+    needed) into `_proc/`; returns that folder."""
     from nbdev.serve import proc_nbs
     from nbdev.config import get_config
     titles, problems = {}, []   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
     for p in nbs:
-        nb = check_notebook(p)
-        problems += notebook_problems(nb, f'{site.nbs.name}/{p.name}', set(get_config().get('tst_flags', '').split()))
-        titles[p.name] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
+        nb = check_notebook(site.nbs/p)
+        problems += notebook_problems(nb, f'{site.nbs.name}/{p}', set(get_config().get('tst_flags', '').split()))
+        titles[p] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
     if problems: raise BuildError(f'{len(problems)} problem{"s" * (len(problems) > 1)} the build will not render silently:\n  '
                                   + '\n  '.join(problems))
     # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned
@@ -73,8 +79,12 @@ def process(site:Site, nbs:list[Path], force:bool=False, quiet:bool=False)->Path
         culprit = next((nb for nb, t in titles.items() if t and f'notebook: {t[0].strip()} in' in msg), None)
         raise BuildError(f'nbdev could not process {"nbs/" + culprit if culprit else "the notebooks"}: {msg}'
                          f'{chr(10) + log[-2000:] if log else ""}')
-    if log and not quiet: print(nbdev_warnings(log, {f'{site.nbs.name}/{p.name}': p for p in nbs}), file=sys.stderr)
+    if log and not quiet: print(nbdev_warnings(log, {f'{site.nbs.name}/{p}': site.nbs/p for p in nbs}), file=sys.stderr)
     return Path(cache)
+
+def processed(site:Site, nb:str)->dict:
+    "Notebook `nb` (a path below the notebooks folder), checked and processed by nbdev as the build does it."
+    with exclusive(site): return json.loads((process(site, [nb], quiet=True)/nb).read_text())
 
 def nbdev_warnings(log:str, nbs:dict[str, Path])->str:
     "nbdev's log, its warning about a cell mixing imports and other code shortened to one line naming that cell."
@@ -92,31 +102,31 @@ def tooling_digest()->str:
         if f.is_file() and '__pycache__' not in f.parts: h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
-def cached(entry:Path)->Rendered|None:
+def cached(entry:Path)->PageHTML|None:
     "The rendering stored in cache `entry`; None when absent or unreadable (truncated, corrupt: it is rebuilt)."
     try:
         d = json.loads(entry.read_text())
-        res = Rendered(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}})
+        res = PageHTML(**{**d, 'files': {k: base64.b64decode(v) for k, v in d['files'].items()}})
     except (OSError, ValueError, TypeError, KeyError, AttributeError): return None
     entry.touch()   # in use: kept by the pruning at the end of the build
     return res
 
-def render(proc_nb:Path, site:Site, cache:Path, tooling:str)->tuple[Rendered, bool]:
-    "The processed notebook `proc_nb` rendered, from the cache when its content, options and tooling are unchanged."
-    raw = proc_nb.read_bytes()
+def render(nb:str, proc:Path, site:Site, cache:Path, tooling:str)->tuple[PageHTML, bool]:
+    "Notebook `nb` as nbdev processed it into `proc`, rendered, from the cache when content, options and tooling are unchanged."
+    raw = (proc/nb).read_bytes()
     depth = int(site.html.get('toc-depth', 3))
     key = hashlib.sha256(raw + tooling.encode() + str(depth).encode()).hexdigest()
     hit = cache/f'{key}.json'
     if (res := cached(hit)) is not None: return res, True
-    page = to_markdown(json.loads(raw), proc_nb.name)
-    what = f'{site.nbs.name}/{proc_nb.name}'
+    page = to_markdown(json.loads(raw), nb)
+    what = f'{site.nbs.name}/{nb}'
     try: body, toc = to_html(page.markdown, what, depth)
     except PandocWarning as e:
         if not e.tex: raise
-        src = json.loads((site.nbs/proc_nb.name).read_text(encoding='utf-8'))
+        src = json.loads((site.nbs/nb).read_text(encoding='utf-8'))
         raise BuildError('\n  '.join(['TeX math that pandoc cannot convert (the page would show it as raw TeX):',
                                        *(f'{find_cell(src, what, t)}: `{t}`: fix the TeX' for t in e.tex)])) from e
-    res = Rendered(proc_nb.name, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
+    res = PageHTML(nb, str(page.meta.get('title')), str(page.meta.get('description', '') or ''), body, toc, page.files)
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile('w', dir=cache, suffix='.tmp', delete=False) as f:   # atomic: whole entry or none
         f.write(json.dumps({**res.__dict__, 'files': {k: base64.b64encode(v).decode() for k, v in res.files.items()}}))
@@ -142,16 +152,19 @@ def search_index(site_dir:Path)->None:
     "Pagefind's index and UI (`_pagefind/`) for the pages in `site_dir`."
     if importlib.util.find_spec('pagefind') is None:
         raise BuildError('pagefind is missing: install the Python package pagefind[bin] (`make install`)')
-    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent']
+    # left out of the index: equations' TeX source (snippets show their text) and the headings' § links (page.py)
+    cmd = [sys.executable, '-m', 'pagefind', '--site', str(site_dir), '--output-subdir', '_pagefind', '--silent',
+           '--exclude-selectors', 'annotation', '--exclude-selectors', '.anchor']
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
         raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')
 
-def write_site(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
+def write_site(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
     "Every page wrapped and written into `dest`, with their figures, the project's other files and the assets."
     titles = {p.href: p.title for p in pages}
     ids = {p.href: set(re.findall(r'\bid="([^"]+)"', p.body)) for p in pages}
     for p in pages:
+        (dest/p.href).parent.mkdir(parents=True, exist_ok=True)
         (dest/p.href).write_text(render_page(site, p, titles, ids, head_tags(site, p)), encoding='utf-8')
         for rel, data in p.files.items():
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
@@ -191,16 +204,15 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
         proc = process(site, nbs, force, quiet)
         cache = proc/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
-        names = [p.name for p in nbs]
-        if bad := sidebar_problems(names, sidebar_hrefs(site.sidebar)): raise BuildError('\n  '.join(['the sidebar:', *bad]))
-        lost = [nb for nb in names if not (proc/nb).exists()]
+        if bad := sidebar_problems(nbs, sidebar_hrefs(site.sidebar), nbs=site.nbs): raise BuildError('\n  '.join(['the sidebar:', *bad]))
+        lost = [nb for nb in nbs if not (proc/nb).exists()]
         if lost: raise BuildError(f'nbdev did not process {", ".join(lost)} (not in {proc}): run again with --force')
-        with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(proc/nb, site, cache, tooling), names))  # pandoc runs
+        with ThreadPoolExecutor(2) as ex: done = list(ex.map(lambda nb: render(nb, proc, site, cache, tooling), nbs))  # pandoc runs
         pages, fresh = [p for p, _ in done], sum(not cached for _, cached in done)
         for f in [*cache.glob('*.json'), *cache.glob('*.tmp')]:   # renderings of notebook versions that are gone
             if f.stat().st_mtime < t0: f.unlink()
         with staged(site.out) as tmp:
             write_site(site, pages, proc, tmp)
-            install_live(tmp, notebook_live_cells(nbs, proc))
+            install_live(tmp, notebook_live_cells(site.nbs, nbs, proc))
             search_index(tmp)
     return Result(site.out, len(pages), fresh, time.time() - t0)

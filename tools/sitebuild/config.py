@@ -17,10 +17,6 @@ def deep_merge(base:dict, over:dict)->dict:
         res[k] = deep_merge(res[k], v) if isinstance(v, dict) and isinstance(res.get(k), dict) else v
     return res
 
-def page_name(nb:str)->str:
-    "The output file of notebook `nb`, as nbdev and Quarto name it: `00_callbacks.ipynb` → `callbacks.html`."
-    return re.sub(r'^\d+[a-zA-Z0-9]*_', '', Path(nb).name.lower()).rsplit('.', 1)[0] + '.html'
-
 @dataclass
 class Site:
     "What the build needs to know about the project, read from settings.ini and the Quarto configuration."

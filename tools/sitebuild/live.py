@@ -187,22 +187,22 @@ def pinned_pyodide(root:Path)->tuple[str, Path]:
     if missing: raise BuildError(f'{folder} lacks {", ".join(missing)}: run `npm ci`')
     return want, folder
 
-def source_ref(nb:Path, code:str)->str:
-    "The cell of source notebook `nb` whose code (options removed) is `code`, named as every tool names cells."
-    sources = [text(c.get('source')) for c in json.loads(nb.read_text(encoding='utf-8')).get('cells', [])]
+def source_ref(nbs:Path, nb:str, code:str)->str:
+    "The cell of source notebook `nb` (below folder `nbs`) whose code (options removed) is `code`, named as every tool names cells."
+    sources = [text(c.get('source')) for c in json.loads((nbs/nb).read_text(encoding='utf-8')).get('cells', [])]
     i = next((i for i, src in enumerate(sources, 1) if cell_options(src)[1] == code), None)
-    where = f'{nb.parent.name}/{nb.name}'
+    where = f'{nbs.name}/{nb}'
     return cell_ref(where, i, sources[i-1]) if i else f'{where}, the cell `{first_line(code)}`'
 
-def notebook_live_cells(nbs:list[Path], proc:Path)->dict[str, list[tuple[str, str]]]:
-    """{notebook name: [(cell reference, code)] of its live cells} for the notebooks `nbs` that have any, read from
-    nbdev's processed copies in `proc` (where `LiveCells` marked them)."""
+def notebook_live_cells(folder:Path, nbs:list[str], proc:Path)->dict[str, list[tuple[str, str]]]:
+    """{notebook: [(cell reference, code)] of its live cells} for the notebooks `nbs` (paths below notebooks folder
+    `folder`) that have any, read from nbdev's processed copies in `proc` (where `LiveCells` marked them)."""
     res = {}
     for p in nbs:
-        try: nb = json.loads((proc/p.name).read_text(encoding='utf-8'))
+        try: nb = json.loads((proc/p).read_text(encoding='utf-8'))
         except (OSError, json.JSONDecodeError) as e:
-            raise BuildError(f'{proc/p.name}: no processed notebook ({e}): build the site first (`make site`)') from e
-        if codes := live_cells(nb): res[p.name] = [(source_ref(p, code), code) for code in codes]
+            raise BuildError(f'{proc/p}: no processed notebook ({e}): build the site first (`make site`)') from e
+        if codes := live_cells(nb): res[p] = [(source_ref(folder, p, code), code) for code in codes]
     return res
 
 def install_live(site_dir:Path, cells:dict[str, list[tuple[str, str]]], root:Path=TOOLS_ROOT)->int:

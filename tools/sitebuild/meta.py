@@ -6,7 +6,7 @@
 Addresses come from settings.ini (`doc_host` + `doc_baseurl`, which nbdev writes into `site-url`).
 """
 from __future__ import annotations
-import copy, json, re, shutil
+import copy, json, posixpath, re, shutil
 from pathlib import Path
 from urllib.parse import urlparse
 from xml.sax.saxutils import escape
@@ -14,8 +14,9 @@ from xml.sax.saxutils import escape
 from . import BuildError
 from .config import Site
 from .notebook import to_markdown
-from .page import Rendered, esc, link_target, plain, render_page
+from .page import PageHTML, esc, link_target, plain, render_page, rooted_links
 from .pandoc import to_gfm
+from .showdoc import docments_as_list
 
 def site_base(site:Site)->str:
     "The published address of the site's root, ending in `/`."
@@ -36,13 +37,15 @@ def first_figure(body:str)->tuple[str, str]|None:
             return src[1], alt[1] if alt else ''
     return None
 
-def head_tags(site:Site, page:Rendered)->str:
+def head_tags(site:Site, page:PageHTML)->str:
     "The canonical link and the Open Graph and Twitter card tags of `page`; a figure makes the card a large image."
     url = page_url(site, page.href)
     tags = [('og:title', page.title), ('og:description', page.description), ('og:site_name', site.title),
             ('og:url', url), ('og:type', 'website' if page.href == 'index.html' else 'article')]
     fig = first_figure(page.body)
-    if fig: tags += [('og:image', site_base(site) + fig[0])] + ([('og:image:alt', fig[1])] if fig[1] else [])
+    if fig:   # the figure's address is relative to the page, which may sit in a folder
+        tags.append(('og:image', site_base(site) + posixpath.normpath(posixpath.join(posixpath.dirname(page.href), fig[0]))))
+        if fig[1]: tags.append(('og:image:alt', fig[1]))
     tags.append(('twitter:card', 'summary_large_image' if fig else 'summary'))
     res = [f'<link rel="canonical" href="{esc(url)}">']
     res += [f'<meta {"name" if k.startswith("twitter:") else "property"}="{k}" content="{plain(v)}">' for k, v in tags]
@@ -54,19 +57,15 @@ def sitemap(site:Site, hrefs:list[str])->str:
 
 def robots(site:Site)->str: return f'User-agent: *\nAllow: /\n\nSitemap: {site_base(site)}sitemap.xml\n'
 
-def absolute_links(html:str, base_path:str)->str:
-    "`html` with its relative `href`/`src` addresses made absolute paths under `base_path` (e.g. `/lessons_lib/`)."
-    return re.sub(r'\b(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"', lambda m: f'{m[1]}="{base_path}{m[2]}"', html)
-
 def not_found_page(site:Site, titles:dict[str, str])->str:
     "404.html: the site's page with navigation and search, its links absolute so that they work at any depth."
     body = ('<p>There is no page at this address. It may have moved: search for it above, or pick a page from the '
             'list on the left.</p>\n<p><a href="index.html">Go to the home page</a></p>')
-    page = Rendered('404.ipynb', 'Page not found', site.title, body, '')
+    page = PageHTML('404.ipynb', 'Page not found', site.title, body, '')
     html = render_page(site, page, titles, {})
     html = re.sub(r'<div class="repo-actions">.*?</div>', '', html, flags=re.S)   # no notebook behind this page
     html = html.replace('<div data-pagefind-body>', '<div>')   # not a search result
-    return absolute_links(html, urlparse(site_base(site)).path)
+    return rooted_links(html, urlparse(site_base(site)).path)
 
 def text_outputs(nb:dict)->dict:
     "A copy of processed notebook `nb` whose outputs show text where they also hold text (no HTML tables)."
@@ -83,16 +82,17 @@ def without_html(gfm:str)->str:
     gfm = re.sub(r'^(<details\b[^>]*>\s*<summary>.*?</summary>|</details>)\n', '', gfm, flags=re.M)
     return re.sub(r'^<a href="([^"]+)"[^>]*>(.*?)</a>$', r'[\2](\1)', gfm, flags=re.M)
 
-def markdown_copy(proc_nb:Path, page:Rendered)->str:
-    "The page of processed notebook `proc_nb` as GitHub markdown: title, description, prose, code and text outputs."
-    md = to_markdown(text_outputs(json.loads(proc_nb.read_bytes())), proc_nb.name).markdown
+def markdown_copy(proc:Path, page:PageHTML)->str:
+    "`page` as GitHub markdown from its notebook as nbdev processed it into `proc`: title, description, prose, code, text outputs."
+    md = to_markdown(text_outputs(json.loads((proc/page.nb).read_bytes())), page.nb).markdown
     md = re.sub(r'^::: \{\.callout-tip \.live-note[^\n]*\n.*?\n:::\n', '', md, flags=re.S | re.M)   # "press Run" is for the page
     md = re.sub(r'(!\[[^\]]*\]\([^)]*\))\{[^}]*\}', r'\1', md)   # image attributes would become HTML
-    body = without_html(to_gfm(md, f'the markdown copy of nbs/{proc_nb.name}')).strip()
+    md = docments_as_list(md)   # show_doc's parameter tables, as lists
+    body = without_html(to_gfm(md, f'the markdown copy of nbs/{page.nb}')).strip()
     head = f'# {page.title}\n\n' + (f'> {page.description}\n\n' if page.description else '')
     return head + body + '\n'
 
-def llms_txt(site:Site, pages:list[Rendered])->str:
+def llms_txt(site:Site, pages:list[PageHTML])->str:
     "The site for AI tools (llmstxt.org): title, summary, then the sidebar's sections linking to each page's markdown copy."
     by_href = {p.href: p for p in pages}
     def entry(h):
@@ -117,7 +117,7 @@ def llms_txt(site:Site, pages:list[Rendered])->str:
     for title, lines in sections: out += [f'## {title}', '', *lines, ''] if lines else []
     return '\n'.join(out)
 
-def write_meta(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
+def write_meta(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
     "Everything besides the pages that `dest` publishes for other tools (see the module's docstring)."
     hrefs = [p.href for p in pages]
     (dest/'sitemap.xml').write_text(sitemap(site, hrefs), encoding='utf-8')
@@ -125,5 +125,5 @@ def write_meta(site:Site, pages:list[Rendered], proc:Path, dest:Path)->None:
     (dest/'404.html').write_text(not_found_page(site, {p.href: p.title for p in pages}), encoding='utf-8')
     for p in pages:
         shutil.copy2(site.nbs/p.nb, dest/p.nb)   # the notebook with its outputs, for "Download notebook"
-        (dest/f'{p.href}.md').write_text(markdown_copy(proc/p.nb, p), encoding='utf-8')
+        (dest/f'{p.href}.md').write_text(markdown_copy(proc, p), encoding='utf-8')
     (dest/'llms.txt').write_text(llms_txt(site, pages), encoding='utf-8')

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from .config import page_name
+from .srclinks import current_lines
+from . import figures   # which imports this module
 from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
+from .showdoc import is_show_doc, render_show_doc
 
 IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
@@ -20,12 +24,18 @@ _option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
 NBDEV_EXPORTS_SUMMARY = 'Exported source'   # nbdev folds `#| exports` cells under this summary (nbdev.processors.add_fold)
 
 @dataclass
-class Page:
+class NotebookMarkdown:
     "One notebook as Pandoc markdown, its front matter and the files (figures) it refers to."
-    name: str                                   # notebook file name, e.g. `00_callbacks.ipynb`
+    name: str                                   # notebook path below nbs/, e.g. `00_callbacks.ipynb`, `lesson11/00_intro.ipynb`
     meta: dict                                  # front matter: title, description, output-file
     markdown: str
-    files: dict[str, bytes] = field(default_factory=dict)   # path relative to the page → content
+    files: dict[str, bytes] = field(default_factory=dict)   # path relative to the site's root → content
+
+def page_files(nb:str, kind:str, fn:str)->tuple[str, str]:
+    """(path below the site's root, link from the page) of file `fn` of notebook `nb`'s page, in the folder of `kind`
+    (`figure-html`, `attachments`) where Quarto puts it: `lesson11/intro_files/figure-html/x.png`, `intro_files/...`."""
+    stem = page_name(nb)[:-5]
+    return f'{stem}_files/{kind}/{fn}', f'{stem.rpartition("/")[2]}_files/{kind}/{fn}'
 
 def text(src)->str: return ''.join(src) if isinstance(src, list) else (src or '')
 
@@ -68,12 +78,12 @@ class _Cell:
         self.lang = cell.get('metadata', {}).get('language', 'python')
         self.outputs = cell.get('outputs', [])
 
-    def image(self, mime:str, data, j:int)->str:
-        path = f'{page_name(self.page)[:-5]}_files/figure-html/cell-{self.idx}-output-{j}.{IMAGES[mime]}'
-        self.files[path] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
-        cap = str(self.opts.get('fig-cap', '')).replace('\n', ' ')
-        alt = f' fig-alt="{self.opts["fig-alt"]}"' if 'fig-alt' in self.opts else ''
-        return f'![{cap}]({path}){{{alt.strip()}}}' if alt else f'![{cap}]({path})'
+    def image(self, mime:str, data, j:int, output:dict)->str:
+        key, path = page_files(self.page, 'figure-html', f'cell-{self.idx}-output-{j}.{IMAGES[mime]}')
+        self.files[key] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
+        cap = str(self.opts.get('fig-cap', '') or '').replace('\n', ' ')
+        alt = str(self.opts.get('fig-alt', '') or '').replace('\n', ' ') or cap   # figures.check_alt: one is there
+        return f'![{cap}]({path}){{{figures.attr("alt", alt)}{figures.size_attrs(output, mime)}}}'
 
     def output(self, o:dict, j:int)->str:
         kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
@@ -85,9 +95,10 @@ class _Cell:
             return div(fenced(tb), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-error')
         data = o.get('data', {})
         mime = next((m for m in IMAGES if m in data), None)
-        if mime: return div(self.image(mime, data[mime], j), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
+        if mime: return div(self.image(mime, data[mime], j, o), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/markdown' in data:
-            md = text(data['text/markdown'])
+            md = current_lines(text(data['text/markdown']))   # show_doc's source links: today's line numbers
+            if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}')
             return md if asis else div(md, f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/plain' in data:
@@ -121,8 +132,8 @@ def front_matter(cell:dict)->dict|None:
     try: return yaml.safe_load(src.strip('-\n')) or {}
     except yaml.YAMLError as e: raise BuildError(f'front matter is not valid YAML: {e}') from e
 
-def to_markdown(nb:dict, name:str)->Page:
-    "The processed notebook `nb` (file name `name`) as a `Page` of Pandoc markdown."
+def to_markdown(nb:dict, name:str)->NotebookMarkdown:
+    "The processed notebook `nb` (path `name` below nbs/) as Pandoc markdown."
     cells, meta, files, parts = nb.get('cells', []), {}, {}, []
     if cells and (fm := front_matter(cells[0])) is not None: meta, cells = fm, cells[1:]
     for i, cell in enumerate(cells, 1):
@@ -130,12 +141,12 @@ def to_markdown(nb:dict, name:str)->Page:
         if kind == 'markdown':
             for fn, data in cell.get('attachments', {}).items():
                 mime, payload = next(iter(data.items()))
-                path = f"{page_name(name)[:-5]}_files/attachments/{fn}"
-                files[path] = base64.b64decode(text(payload))
+                key, path = page_files(name, 'attachments', fn)
+                files[key] = base64.b64decode(text(payload))
                 src = src.replace(f'attachment:{fn}', path)
             parts.append(src)
         elif kind == 'code':
             parts.append(_Cell(name, i, cell, files).markdown())
         elif kind == 'raw': parts.append(src)
-    meta.setdefault('title', name.rsplit('.', 1)[0])
-    return Page(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)
+    meta.setdefault('title', name.rpartition('/')[2].rsplit('.', 1)[0])
+    return NotebookMarkdown(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)

@@ -1,11 +1,13 @@
 """README.md (GitHub markdown) from the home notebook, through the same notebook → markdown step as the site."""
 from __future__ import annotations
-import json, re
+import re
 from pathlib import Path
 
+from tools.notebooks import page_name
+
 from . import BuildError
-from .build import exclusive, process
-from .config import load_site, page_name
+from .build import processed
+from .config import load_site
 from .notebook import to_markdown
 from .pandoc import to_gfm
 
@@ -14,7 +16,7 @@ def readme_text()->tuple[str, dict[str, bytes]]:
     site = load_site()
     nb = site.readme_nb
     if not (site.nbs/nb).exists(): raise BuildError(f'{site.nbs/nb} does not exist (settings.ini `readme_nb`)')
-    with exclusive(site): page = to_markdown(json.loads((process(site, [site.nbs/nb], quiet=True)/nb).read_text()), nb)
+    page = to_markdown(processed(site, nb), nb)
     head = f"# {page.meta['title']}\n\n" + (f"> {page.meta['description']}\n\n" if page.meta.get('description') else '')
     md = to_gfm(page.markdown, f'nbs/{nb}')
     # links between notebooks point at the published pages (the notebooks are not next to README.md)

@@ -2,6 +2,7 @@
 the notebook, the cell (as Jupyter numbers it, `tools/cellref.py`) and the fix; CONTRIBUTING.md lists the same."""
 from __future__ import annotations
 import re
+from pathlib import Path
 
 from tools.cellref import cell_ref
 from .notebook import _ansi, text   # colour codes in outputs: the build strips them
@@ -77,11 +78,16 @@ def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset())->list[s
     return [f'{cell_ref(path, i, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
             for i, c in enumerate(nb.get('cells', []), 1) for p in cell_problems(c, options)]
 
-def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml')->list[str]:
-    "Notebooks missing from the sidebar, and sidebar entries naming no notebook."
+def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml', nbs:Path|None=None)->list[str]:
+    """Notebooks (`names`, paths below notebooks folder `nbs`) missing from the sidebar, and sidebar entries naming none;
+    an entry naming a notebook in a folder that nbdev does not look into says so."""
+    def unknown(h):
+        if nbs is not None and (nbs/h).is_file():
+            return (f'{quarto} lists {h} in the sidebar, but nbdev does not list nbs/{h}: set `recursive = True` in settings.ini '
+                    'so that notebooks in folders of nbs/ are part of the site (a folder starting with `_` or `.` never is)')
+        return f'{quarto} lists {h} in the sidebar, but nbs/{h} does not exist: remove the entry or restore the notebook'
     return ([f'nbs/{n} is not in the sidebar: add it to `website.sidebar.contents` in {quarto}' for n in names if n not in listed]
-            + [f'{quarto} lists {h} in the sidebar, but nbs/{h} does not exist: remove the entry or restore the notebook'
-               for h in listed if h.endswith('.ipynb') and h not in names])
+            + [unknown(h) for h in listed if h.endswith('.ipynb') and h not in names])
 
 def find_cell(nb:dict, path:str, needle:str)->str:
     "The `cell_ref` of the first cell of `nb` whose source or text output holds `needle`; the notebook alone if none."

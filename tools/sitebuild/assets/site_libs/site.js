@@ -2,6 +2,7 @@
 (function () {
   'use strict';
   var root = document.documentElement;
+  var siteRoot = new URL('..', document.currentScript.src).href;   // this script is site_libs/site.js
 
   function setTheme(t) {
     root.setAttribute('data-theme', t);
@@ -81,4 +82,33 @@
     e.preventDefault();
     search.querySelector('input').focus();
   });
+
+  // "On this page" is open beside the content (1200 px and wider) and folded above it on narrower screens.
+  var pageToc = document.querySelector('.page-toc'), narrow = window.matchMedia('(max-width: 1199.98px)');
+  if (pageToc) {
+    var fold = function () { pageToc.open = !narrow.matches; };
+    fold();
+    narrow.addEventListener('change', fold);
+    pageToc.addEventListener('toggle', function () { if (!narrow.matches && !pageToc.open) pageToc.open = true; });
+  }
+
+  // Code, equations and tables wider than the column scroll sideways: such a box gets keyboard focus (arrow keys scroll it)
+  // and a name for screen readers; re-checked when its width changes (window resized, "On this page" opened).
+  function markScrollable(box) {
+    var wide = box.scrollWidth > box.clientWidth + 1;
+    if (wide && !box.hasAttribute('tabindex')) {
+      box.setAttribute('tabindex', '0');
+      box.setAttribute('role', 'region');
+      box.setAttribute('aria-label', (box.matches('.display-math') ? 'Equation' : box.matches('table') ? 'Table' : 'Code') + ', scrolls sideways');
+      box.classList.add('scrollable');
+    } else if (!wide && box.classList.contains('scrollable')) {
+      ['tabindex', 'role', 'aria-label'].forEach(function (a) { box.removeAttribute(a); });
+      box.classList.remove('scrollable');
+    }
+  }
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('.content pre, .content .display-math, .content table'));
+  if ('ResizeObserver' in window) {
+    var ro = new ResizeObserver(function (entries) { entries.forEach(function (e) { markScrollable(e.target); }); });
+    boxes.forEach(function (b) { ro.observe(b); });
+  } else boxes.forEach(markScrollable);
 })();

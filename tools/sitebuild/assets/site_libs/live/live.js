@@ -1,7 +1,8 @@
 // Live cells: Edit, Run, Reset and Stop on each `div.cell.live` of the page (cells marked `#| classes: live`).
-// The page's cells share one Python (Pyodide in a Web Worker, started by the first Run) and run in page order like a
+// The page's cells share one Python (Pyodide in a Web Worker, loaded ahead, see below) and run in page order like a
 // notebook: Run on a cell first runs the earlier live cells that have not run yet. Nothing runs until the reader
-// presses Run, and nothing leaves the page: Pyodide and the modules come from this site.
+// presses Run, and nothing leaves the page: Pyodide and the modules come from this site. Python starts loading as soon
+// as a live cell scrolls into view or a Run button is hovered or focused, so a reader's first Run rarely waits for it.
 // Cells marked `#| classes: colab` need packages the page cannot load; they keep their stored output and get a link.
 // On a page with live cells, the exported definitions (`#| exports`, `div.cell.exported` from the build) run in the
 // same order too, unmarked: a Quarto option on them would be written into the exported module.
@@ -71,21 +72,48 @@ function reset(c) {
   c.status.textContent = '';
 }
 
+// Output arrives in batches (the worker flushes about every 50 ms and stops sending after its cap): each batch is one
+// text node appended to the cell's current stream block, so a cell printing 200,000 lines leaves the page responsive.
 function show(c, kind, text) {
   if (c.out.hidden) { c.out.replaceChildren(); c.out.hidden = false; storedOutputs(c).forEach((o) => { o.hidden = true; }); }
   const last = c.out.lastElementChild;
-  if (last && last.dataset.kind === kind && (kind === 'stdout' || kind === 'stderr')) { last.textContent += text; return; }
+  if (last && last.dataset.kind === kind && (kind === 'stdout' || kind === 'stderr')) { last.append(document.createTextNode(text)); return; }
   const pre = el('pre', `live-${kind}`, text);
   pre.dataset.kind = kind;
   c.out.append(pre);
 }
 
+function truncated(c, lines, done) {
+  let note = c.out.querySelector(':scope > .live-truncated');
+  if (!note) { note = el('p', 'live-truncated'); c.out.append(note); }
+  c.out.append(note);   // stays last
+  note.textContent = done ? `Output truncated: ${lines.toLocaleString('en')} more lines not shown.`
+    : 'Output truncated: further lines are not shown (Stop ends the cell).';
+}
+
+// Start-up progress, shown on the cell whose Run is waiting for Python (or nowhere while Python loads ahead).
+let starting = null, startPct = 0;
+function progress(pct, what) {
+  startPct = pct;
+  if (starting) starting.status.textContent = `Starting Python… ${pct}% (${what})`;
+}
+
+let ready = false;
 function startWorker() {
+  ready = false; startPct = 0;
   worker = new Worker(new URL('live-worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = (ev) => {
     const m = ev.data, c = cells[m.id - 1];
-    if (m.type === 'ready') { document.documentElement.dataset.liveStartMs = String(Math.round(m.ms)); return; }
+    if (m.type === 'progress') { progress(m.pct, m.what); return; }
+    if (m.type === 'ready') {
+      ready = true; document.documentElement.dataset.liveStartMs = String(Math.round(m.ms));
+      if (starting) starting.status.textContent = 'Running…';
+      starting = null;
+      return;
+    }
     if (m.type === 'stdout' || m.type === 'stderr') { show(c, m.type, m.text); return; }
+    if (m.type === 'truncated') { truncated(c, m.lines, false); return; }
+    if (m.dropped) truncated(c, m.dropped, true);
     if (m.result !== null) show(c, 'result', m.result);
     if (m.error !== null) show(c, 'error', m.error);
     if (m.fatal) { worker.terminate(); worker = null; ran = new Set(); }
@@ -94,10 +122,14 @@ function startWorker() {
   worker.onerror = (e) => { if (waiting) waiting({ error: `Python could not start: ${e.message || 'worker error'}`, result: null }); };
 }
 
+// Load Python ahead of the first Run (the worker starts it on this message), once per interpreter.
+function warmUp() { if (!worker) { startWorker(); worker.postMessage({ start: true }); } }
+
 function runOne(c) {
   if (!worker) startWorker();
   c.out.replaceChildren(); c.out.hidden = true;
-  c.status.textContent = ran.size ? 'Running…' : 'Starting Python (the first run loads it)…';
+  if (ready) c.status.textContent = 'Running…';
+  else { starting = busy || c; progress(startPct, 'loading'); }   // on the cell whose Run was pressed
   return new Promise((resolve) => {
     waiting = resolve;
     worker.postMessage({ id: c.n, code: code(c) });
@@ -130,18 +162,34 @@ async function runUpTo(c) {
 
 function stop() {
   if (!worker) return;
-  worker.terminate(); worker = null; ran = new Set();
+  worker.terminate(); worker = null; ran = new Set(); starting = null; ready = false;
   busy.status.textContent = 'Stopped. Python restarts on the next Run, running the earlier cells again.';
   const w = waiting; waiting = null;
   if (w) w({ stopped: true });
 }
 
-// Cells that need a kernel the page cannot load: their stored output stays, with a link to the notebook in Colab.
+if (cells.length) {
+  cells.forEach((c) => ['pointerenter', 'focus'].forEach((ev) => c.run.addEventListener(ev, warmUp)));
+  if ('IntersectionObserver' in window) {
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); warmUp(); }
+    });
+    cells.forEach((c) => seen.observe(c.root));
+  }
+}
+
+// Cells that need a kernel the page cannot load: their stored output stays, with one link to the notebook in Colab
+// after each run of such cells.
 const colab = document.querySelector('a[href^="https://colab.research.google.com/"]');
 const source = document.querySelector('a[href^="https://github.com/"][href$=".ipynb"]');
 const colabUrl = colab ? colab.href : source && source.href.replace('https://github.com/', 'https://colab.research.google.com/github/');
+const isColab = (e) => !!e && e.matches('div.cell.colab');
 document.querySelectorAll('div.cell.colab').forEach((root) => {
-  const note = el('div', 'live-colab', 'This cell needs packages the page cannot load, so its output is the stored one. ');
+  if (isColab(root.nextElementSibling)) return;   // the last of consecutive cells carries the note
+  let n = 1;
+  for (let e = root.previousElementSibling; isColab(e); e = e.previousElementSibling) n += 1;
+  const note = el('div', 'live-colab', n === 1 ? 'This cell needs packages the page cannot load, so its output is the stored one. '
+    : `These ${n} cells need packages the page cannot load, so their outputs are the stored ones. `);
   if (colabUrl) {
     const a = el('a', '', 'Open in Colab');
     a.href = colabUrl; a.rel = 'noopener';

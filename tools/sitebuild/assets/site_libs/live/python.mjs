@@ -1,7 +1,9 @@
 // Pyodide with the site's Python: the page's worker and the Node test (tests/test_pyodide_node.py) start it this way.
-// `modules` maps paths such as 'lessons_lib/callbacks.py' to sources (modules.json); `runner` is runner.py's source.
-export async function startPython(loadPyodide, indexURL, modules, runner, stdout, stderr) {
+// `modules` maps paths such as 'lessons_lib/callbacks.py' to sources (modules.json); `runner` is runner.py's source;
+// `loaded` is called once the interpreter is up (the page shows start-up progress).
+export async function startPython(loadPyodide, indexURL, modules, runner, stdout, stderr, loaded = () => {}) {
   const py = await loadPyodide({ indexURL });
+  loaded();   // the interpreter is up; the modules go in next
   const stream = (send) => {
     const dec = new TextDecoder();
     return { write: (buf) => { send(dec.decode(buf, { stream: true })); return buf.length; } };

@@ -1,0 +1,144 @@
+"""Live cells that respect the reader, in headless Chromium: start-up progress on the clicked cell, Python loading as
+soon as a live cell is in view (then the first output within 2 s), 200,000 printed lines finishing within seconds
+while the page answers within 100 ms, a runaway printing loop that Stop ends, the worker reaching only the site's own
+origin, one Colab note per run of cells that need Colab. Fixtures in conftest.py."""
+import contextlib, re, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.live.test_live import live_cell, run
+
+CELL = 'a, b = SloppyAdder(1), SloppyAdder(2)'   # data_model.html: its first live cell
+PROBE = """() => { window.__gaps = []; let last = performance.now();
+    (function tick() { const now = performance.now(); window.__gaps.push(now - last); last = now;
+                       window.__probe = setTimeout(tick, 10); })(); }"""
+
+def edit_and_run(cell, code:str, timeout=60_000)->str:
+    cell.locator('button', has_text='Edit').click()
+    cell.locator('textarea').fill(code)
+    return run(cell, timeout)
+
+def loaded(open_page, base:str):
+    "(context, page, problems, the data-model page's first live cell) once Python has loaded ahead, without any Run."
+    ctx, page, problems = open_page(f'{base}/data_model.html')
+    cell = live_cell(page, CELL)
+    cell.scroll_into_view_if_needed()
+    page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
+    return ctx, page, problems, cell
+
+def test_progress_shows_on_the_clicked_cell(browser, server):
+    "With nothing loaded ahead (no IntersectionObserver here), the cell whose Run was pressed shows the start-up progress."
+    base, _ = server
+    ctx = browser.new_context(viewport={'width': 1280, 'height': 900})
+    ctx.add_init_script('delete window.IntersectionObserver')
+    page = ctx.new_page()
+    page.goto(f'{base}/callbacks.html', wait_until='networkidle')
+    page.evaluate("""() => { window.__status = []; new MutationObserver(ms => ms.forEach(m => {
+        const s = m.target.closest && m.target.closest('.live-status') || m.target.parentElement?.closest('.live-status');
+        if (s) window.__status.push([s.closest('div.cell').querySelector('pre code').textContent.slice(0, 40), s.textContent]);
+        })).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    assert page.locator('html[data-live-start-ms]').count() == 0
+    cell = page.locator('div.cell.live').last
+    first = cell.locator('pre code').first.inner_text()[:40]
+    run(cell, 120_000)
+    seen = page.evaluate('window.__status')
+    ctx.close()
+    mine = [t for c, t in seen if c == first]
+    assert any(re.match(r'Starting Python… \d+%', t) for t in mine), f'no progress on the clicked cell: {mine[:10]}'
+
+def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(open_page, server):
+    ctx, page, problems, cell = loaded(open_page, server[0])
+    t = time.perf_counter()
+    out = run(cell)
+    took = time.perf_counter() - t
+    ctx.close()
+    assert out.strip() == '3.01'
+    assert took < 2, f'first output {took:.2f} s after Run on a page where Python had loaded'
+    assert not problems, problems
+
+def test_200000_lines_finish_within_seconds_and_the_page_stays_responsive(open_page, server):
+    ctx, page, problems, cell = loaded(open_page, server[0])
+    page.evaluate(PROBE)
+    t = time.perf_counter()
+    out = edit_and_run(cell, 'for i in range(200_000): print(i)')
+    took = time.perf_counter() - t
+    gaps = page.evaluate('clearTimeout(window.__probe), window.__gaps')
+    note = cell.locator('.live-truncated').inner_text()
+    ctx.close()
+    worst = max(gaps)
+    print(f'200,000 lines: {took:.2f} s from Run to done; longest pause of the page {worst:.0f} ms ({len(gaps)} probes)')
+    assert out.startswith('0\n1\n2\n') and '4999\n' in out
+    assert 'Output truncated: 195,000 more lines not shown.' in note, note
+    assert took < 10, f'{took:.1f} s'
+    assert worst < 100, f'the page did not answer for {worst:.0f} ms'
+    assert not problems, problems
+
+def test_stop_ends_a_printing_loop(open_page, server):
+    base, _ = server
+    ctx, page, problems = open_page(f'{base}/data_model.html')
+    cell = live_cell(page, CELL)
+    cell.locator('button', has_text='Edit').click()
+    cell.locator('textarea').fill('i = 0\nwhile True:\n    print(i); i += 1')
+    cell.locator('button', has_text='Run').click()
+    cell.locator('.live-truncated').wait_for(timeout=60_000)   # printing, past the cap
+    page.evaluate(PROBE)
+    page.wait_for_timeout(500)
+    gaps = page.evaluate('clearTimeout(window.__probe), window.__gaps')
+    cell.locator('button', has_text='Stop').click(timeout=2_000)
+    assert 'Stopped' in cell.locator('.live-status').inner_text()
+    cell.locator('button', has_text='Reset').click()
+    assert run(cell).strip() == '3.01'
+    ctx.close()
+    assert max(gaps) < 100, f'the page did not answer for {max(gaps):.0f} ms while the loop printed'
+    assert not problems, problems
+
+@contextlib.contextmanager
+def counting_server():
+    "An HTTP server on another port of 127.0.0.1 that counts the requests it gets."
+    hits = []
+    class H(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200); self.send_header('Access-Control-Allow-Origin', '*'); self.end_headers(); self.wfile.write(b'ok')
+        def log_message(self, *a): pass
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), H)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try: yield httpd.server_address[1], hits
+    finally: httpd.shutdown()
+
+def test_the_worker_reaches_only_the_site_itself(open_page, server):
+    base, _ = server
+    with counting_server() as (port, hits):
+        ctx, page, problems = open_page(f'{base}/data_model.html')
+        cell = live_cell(page, CELL)
+        code = f"""import js
+from pyodide.ffi import JsException
+other = 'http://127.0.0.1:{port}/'
+def attempt(what, f):
+    try: f(); print(what, 'went through')
+    except JsException as e: print(what, 'blocked:', 'network access blocked' in str(e))
+attempt('fetch', lambda: js.fetch(other + 'fetch'))
+attempt('websocket', lambda: js.WebSocket.new('ws://127.0.0.1:{port}/ws'))
+attempt('eventsource', lambda: js.EventSource.new(other + 'events'))
+attempt('xhr', lambda: js.XMLHttpRequest.new().open('GET', other + 'xhr'))
+attempt('importScripts', lambda: js.importScripts(other + 'script.js'))
+scope_proto = js.Object.getPrototypeOf(js.Object.getPrototypeOf(js.globalThis))   # WorkerGlobalScope.prototype
+attempt('prototype fetch', lambda: scope_proto.fetch.call(js.globalThis, other + 'proto'))
+attempt('same-origin fetch', lambda: js.fetch('modules.json'))"""
+        out = edit_and_run(cell, code)
+        page.wait_for_timeout(500)
+        ctx.close()
+    lines = out.strip().splitlines()
+    assert lines[-1] == 'same-origin fetch went through', out
+    assert all(line.endswith('blocked: True') for line in lines[:-1]) and len(lines) == 7, out
+    assert not hits, f'the other server got {hits}'
+    assert not [p for p in problems if 'blocked' not in p], problems
+
+def test_consecutive_colab_cells_share_one_note(open_page, server):
+    base, _ = server
+    ctx, page, _ = open_page(f'{base}/callbacks.html')
+    runs = page.evaluate("""() => { const c = [...document.querySelectorAll('div.cell.colab')];
+        return c.filter(e => !(e.nextElementSibling && e.nextElementSibling.matches('div.cell.colab'))).length; }""")
+    notes = page.locator('.live-colab')
+    assert notes.count() == runs > 0
+    assert notes.locator('a').first.get_attribute('href').startswith('https://colab.research.google.com/github/')
+    ctx.close()

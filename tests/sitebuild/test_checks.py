@@ -1,0 +1,32 @@
+"`make test` changes nothing it checks: generators run on a copy, so an uncommitted edit survives a failing check."
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tools.checks import GENERATORS, hygiene, project_copy
+from tools.sitetest import ROOT
+
+@pytest.fixture
+def clone(tmp_path)->Path:
+    "A git repository holding the project as it is now (committed), in which a contributor edits files."
+    repo = project_copy(ROOT, tmp_path/'repo')
+    for cmd in (['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base']):
+        subprocess.run(['git', *cmd], cwd=repo, check=True)
+    return repo
+
+def test_drift_is_reported_and_the_edit_is_kept(clone):
+    "nbdev_clean and nbdev_export (the README generator is checked the same way, and takes longer)."
+    lib, nb = clone/'lessons_lib'/'losses.py', clone/'nbs'/'04_softmax.ipynb'
+    edited_lib = lib.read_text() + '\n# an edit by hand\n'
+    edited_nb = nb.read_text().replace('"cells": [', '"cells": [{"cell_type": "code", "execution_count": 3, '
+                                       '"id": "abc", "metadata": {}, "outputs": [], "source": ["1"]},', 1)
+    lib.write_text(edited_lib)
+    nb.write_text(edited_nb)
+    n, failed, report = hygiene(clone, GENERATORS[:2])
+    assert (n, failed) == (2, 2), report
+    assert 'lessons_lib/losses.py: not what `nbdev_export` makes' in report and 'run `nbdev_export`' in report
+    assert 'nbs/04_softmax.ipynb: not what `nbdev_clean` makes' in report and 'run `nbdev_clean`' in report
+    assert lib.read_text() == edited_lib and nb.read_text() == edited_nb
+    assert subprocess.run(['git', 'status', '--porcelain'], cwd=clone, capture_output=True, text=True).stdout.split() == \
+        ['M', 'lessons_lib/losses.py', 'M', 'nbs/04_softmax.ipynb']

@@ -1,0 +1,48 @@
+"""Figures: every figure a page shows has alt text, and is shown at most at its natural size.
+
+A code cell whose shown outputs include an image needs `#| fig-alt: <what the figure shows>` (or `#| fig-cap:`, whose
+text then serves as the alt text); the build stops naming each cell that has neither. execnb stores PNGs at 2x with
+`metadata["image/png"]["width"/"height"]` in CSS pixels: the page gets those as the image's size, so a figure is never
+upscaled (CSS `max-width: 100%` still shrinks it to a narrow screen).
+"""
+from __future__ import annotations
+from pathlib import Path
+
+from tools.cellref import cell_ref
+from . import BuildError
+from . import notebook   # which imports this module: its names are looked up when called
+
+def shows_image(cell:dict)->bool:
+    "Whether code `cell` shows an image output on its page."
+    opts = notebook.cell_options(notebook.text(cell.get('source')))[0]
+    if opts.get('include') is False or opts.get('output') is False or opts.get('eval') is False: return False
+    return any(m in o.get('data', {}) for o in cell.get('outputs', []) for m in notebook.IMAGES)
+
+def missing_alt(path:Path, nb:dict)->list[str]:
+    "The cells of notebook `nb` (at `path`) that show a figure with neither `fig-alt` nor `fig-cap`, as cell references."
+    try: path = path.resolve().relative_to(Path.cwd())   # `nbs/03_stats.ipynb`, as contributors type it
+    except ValueError: pass
+    res = []
+    for i, cell in enumerate(nb.get('cells', []), 1):
+        if cell.get('cell_type') != 'code' or not shows_image(cell): continue
+        opts = notebook.cell_options(notebook.text(cell.get('source')))[0]
+        if not str(opts.get('fig-alt') or '').strip() and not str(opts.get('fig-cap') or '').strip():
+            res.append(cell_ref(str(path), i, notebook.text(cell.get('source'))))
+    return res
+
+def check_alt(path:Path, nb:dict)->None:
+    "A `BuildError` naming every cell of `nb` whose figure has no alt text."
+    if cells := missing_alt(path, nb):
+        raise BuildError(f'{len(cells)} figure(s) without alt text; add `#| fig-alt: <what the figure shows>` as the '
+                         'first line of each cell, then `nbdev_clean`:\n  ' + '\n  '.join(cells))
+
+def size_attrs(output:dict, mime:str)->str:
+    "` width=… height=…` (pandoc attributes) from the output's stored size in CSS pixels; empty when not stored."
+    meta = output.get('metadata', {}).get(mime, {})
+    w, h = meta.get('width'), meta.get('height')
+    if not isinstance(w, (int, float)) or w <= 0: return ''
+    return f' width={int(w)}' + (f' height={int(h)}' if isinstance(h, (int, float)) and h > 0 else '')
+
+def attr(key:str, value:str)->str:
+    "A pandoc markdown attribute `key=\"value\"`, quotes and backslashes in `value` escaped."
+    return key + '="' + value.replace('\\', '\\\\').replace('"', '\\"') + '"'
