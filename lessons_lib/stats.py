@@ -43,8 +43,7 @@ def _dims(x:Tensor, dim)->tuple[int,...]:
     return tuple(d % x.ndim for d in ds)
 
 def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...],
-             pairs:list[tuple[int,int]],
-             keepdim:bool=True, rs:list[Tensor]|None=None):
+             pairs:list[tuple[int,int]], keepdim:bool=True, rs:list[Tensor]|None=None):
     "Sums over `dims` of deviations `(x-m)*r` and of their `pairs` of products, blocked."
     dev = lambda cs: [c - m for c, m in zip(cs, ms, strict=True)] if rs is None else \
                      [(c.double() - m) * r for c, m, r in zip(cs, ms, rs, strict=True)]
