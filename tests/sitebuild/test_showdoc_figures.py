@@ -71,6 +71,11 @@ def test_a_figure_without_alt_text_is_an_error_naming_notebook_and_cell():
     fails(lambda: check_alt(Path('nbs/03_stats.ipynb'), nb), contains='nbs/03_stats.ipynb, cell 3')
     fails(lambda: check_alt(Path('nbs/03_stats.ipynb'), nb), contains='#| fig-alt:')
 
+def test_alt_text_that_yaml_reads_as_a_mapping_is_an_error():
+    nb = {'cells': [figure_cell('#| fig-alt: two plots: a and b'), figure_cell('#| fig-alt: "two plots: a and b"')]}
+    fails(lambda: check_alt(Path('nbs/03_stats.ipynb'), nb), contains='nbs/03_stats.ipynb, cell 1 (`plt.plot([1, 2])`): `fig-alt`')
+    check_alt(Path('nbs/03_stats.ipynb'), {'cells': nb['cells'][1:]})
+
 def test_figures_get_their_natural_size():
     eq(size_attrs(figure_cell()['outputs'][0], 'image/png'), ' width=640 height=240')
     eq(size_attrs({'metadata': {}}, 'image/png'), '')

@@ -18,11 +18,14 @@ def shows_image(cell:dict)->bool:
     if opts.get('include') is False or opts.get('output') is False or opts.get('eval') is False: return False
     return any(m in o.get('data', {}) for o in cell.get('outputs', []) for m in notebook.IMAGES)
 
+def shown(path:Path)->Path:
+    "`path` as contributors type it (`nbs/03_stats.ipynb`): relative to the working directory where it lies below it."
+    try: return path.resolve().relative_to(Path.cwd())
+    except ValueError: return path
+
 def missing_alt(path:Path, nb:dict)->list[str]:
     "The cells of notebook `nb` (at `path`) that show a figure with neither `fig-alt` nor `fig-cap`, as cell references."
-    try: path = path.resolve().relative_to(Path.cwd())   # `nbs/03_stats.ipynb`, as contributors type it
-    except ValueError: pass
-    res = []
+    path, res = shown(path), []
     for i, cell in enumerate(nb.get('cells', []), 1):
         if cell.get('cell_type') != 'code' or not shows_image(cell): continue
         opts = notebook.cell_options(notebook.text(cell.get('source')))[0]
@@ -30,11 +33,22 @@ def missing_alt(path:Path, nb:dict)->list[str]:
             res.append(cell_ref(str(path), i, notebook.text(cell.get('source'))))
     return res
 
+def unquoted_text(path:Path, nb:dict)->list[str]:
+    """The cells of `nb` whose `fig-alt` or `fig-cap` YAML reads as something other than text (`a: b` is a mapping):
+    Quarto would mangle them as this build would, so they are quoted."""
+    return [cell_ref(str(shown(path)), i, notebook.text(c.get('source'))) + f': `{k}`'
+            for i, c in enumerate(nb.get('cells', []), 1) if c.get('cell_type') == 'code'
+            for k, v in notebook.cell_options(notebook.text(c.get('source')))[0].items()
+            if k in ('fig-alt', 'fig-cap') and v is not None and not isinstance(v, str)]
+
 def check_alt(path:Path, nb:dict)->None:
-    "A `BuildError` naming every cell of `nb` whose figure has no alt text."
+    "A `BuildError` naming every cell of `nb` whose figure has no alt text, or alt text or caption that is not text."
     if cells := missing_alt(path, nb):
         raise BuildError(f'{len(cells)} figure(s) without alt text; add `#| fig-alt: <what the figure shows>` as the '
                          'first line of each cell, then `nbdev_clean`:\n  ' + '\n  '.join(cells))
+    if cells := unquoted_text(path, nb):
+        raise BuildError('alt text or caption that YAML does not read as text (a `: ` makes it a mapping); put the '
+                         'value in double quotes, `#| fig-alt: "…"`:\n  ' + '\n  '.join(cells))
 
 def size_attrs(output:dict, mime:str)->str:
     "` width=… height=…` (pandoc attributes) from the output's stored size in CSS pixels; empty when not stored."
