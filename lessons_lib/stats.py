@@ -191,7 +191,7 @@ def _shift_fits(x:Tensor, n:int, s1:Tensor, s2:Tensor)->bool:
     "Whether sums of `n` deviations from a shift lost at most a bit and stayed in range."
     fi = torch.finfo(x.dtype)
     lo, hi = n * fi.tiny / fi.eps, fi.max
-    pairs = zip(s1.reshape(-1).tolist(), s2.reshape(-1).tolist())  # one sync
+    pairs = zip(s1.reshape(-1).tolist(), s2.reshape(-1).tolist())  # as floats
     return all(a*a <= b*n/2 and lo <= b <= hi for a, b in pairs)  # shift within a std
 
 class RunningStats:
