@@ -77,38 +77,3 @@ def screenshot(page, html:Path, scheme:str):
     shot = ARTIFACTS/f'{html.stem}-{scheme}.png'
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000, f'{shot} looks empty'
-
-# The text colour and the effective background (the first ancestor's that is not transparent) of an element.
-COLOURS = """el => { const c = s => s.match(/[\\d.]+/g).map(Number);
-    let bg = el; while (bg && c(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
-    return [c(getComputedStyle(el).color).slice(0, 3), c(bg ? getComputedStyle(bg).backgroundColor : 'rgb(255,255,255)').slice(0, 3)]; }"""
-
-def luminance(rgb)->float:
-    "WCAG relative luminance of an sRGB colour (0–255 channels)."
-    lin = [c/255/12.92 if c/255 <= 0.04045 else ((c/255 + 0.055)/1.055) ** 2.4 for c in rgb]
-    return 0.2126*lin[0] + 0.7152*lin[1] + 0.0722*lin[2]
-
-def contrast(fg, bg)->float:
-    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-def colours(page)->dict[str, tuple]:
-    "(text, background) of the page body and of its first code block."
-    return {'body': page.eval_on_selector('main', COLOURS), 'code': page.eval_on_selector('div.sourceCode pre code', COLOURS)}
-
-def test_dark_pages_are_dark_and_readable(open_page, server):
-    """For a reader whose system is dark, every page has light text on a dark background, in prose and in code, with
-    WCAG AA contrast (4.5:1), and differs from the light page; its first screen is saved for review."""
-    base, site = server
-    ctx, page, _ = open_page(f'{base}/callbacks.html', 'light')
-    light = colours(page)
-    ctx.close()
-    for html in pages(site):
-        ctx, page, _ = open_page(f'{base}/{html.name}', 'dark')
-        dark = colours(page) if page.locator('div.sourceCode pre code').count() else {'body': page.eval_on_selector('main', COLOURS)}
-        screenshot(page, html, 'dark')
-        ctx.close()
-        for part, (fg, bg) in dark.items():
-            assert luminance(bg) < 0.1 < luminance(fg), f'{html.name} {part}: text {fg} on {bg} is not light on dark'
-            assert contrast(fg, bg) >= 4.5, f'{html.name} {part}: contrast {contrast(fg, bg):.1f} of {fg} on {bg} is below 4.5'
-            assert (fg, bg) != tuple(light[part]), f'{html.name} {part}: the same colours as the light page'
