@@ -107,8 +107,12 @@
     }
   }
   var boxes = Array.prototype.slice.call(document.querySelectorAll('.content pre, .content .display-math, .content table'));
+  var markAll = function () { boxes.forEach(markScrollable); };
+  markAll();   // now, before the first ResizeObserver callback, so no wide box is ever left without keyboard focus
+  window.addEventListener('load', markAll);
+  if (document.fonts) document.fonts.ready.then(markAll);   // a late font can widen a box's content, not the box
   if ('ResizeObserver' in window) {
     var ro = new ResizeObserver(function (entries) { entries.forEach(function (e) { markScrollable(e.target); }); });
     boxes.forEach(function (b) { ro.observe(b); });
-  } else boxes.forEach(markScrollable);
+  }
 })();
