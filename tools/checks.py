@@ -16,9 +16,10 @@ import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tools.sitetest import SITE_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-SITE_ENV = 'SITE_DIR'
 
 def run(*cmd, cwd:Path=ROOT, env:dict|None=None)->tuple[int,str]:
     "Run `cmd` in `cwd`; its exit status and its output (stdout and stderr)."

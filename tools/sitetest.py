@@ -17,10 +17,12 @@ BASE_PATH = _ini['DEFAULT'].get('doc_baseurl', '').rstrip('/')
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run']
 
+SITE_ENV = 'SITE_DIR'   # names the site under test: make test's temporary build, or deploy's _docs
+
 @functools.cache
 def built_site()->Path:
     "The site named by `SITE_DIR`, else the project's site built now by the offline build into a temporary folder."
-    if given := os.environ.get('SITE_DIR'):
+    if given := os.environ.get(SITE_ENV):
         assert (Path(given)/'index.html').exists(), f'no site at {given} (SITE_DIR): the site build failed, see `make site`'
         return Path(given).resolve()
     out = Path(tempfile.mkdtemp(prefix='sitebuild-test-'))/'site'
