@@ -35,12 +35,20 @@ def server():
     site = built_site()
     with served(site) as base: yield base, site
 
+WORKER = 'site_libs/live/live-worker.js'   # the live cells' Python (tools/sitebuild/assets)
+
 @pytest.fixture(scope='session')
 def open_page(browser):
-    """`open_page(url, scheme='light')`: a fresh page at `url` (in its own context, with no network beyond 127.0.0.1),
-    and the console errors, page errors, failed responses and requests to other hosts it produces."""
-    def _open(url:str, scheme:str='light'):
-        ctx = browser.new_context(color_scheme=scheme, viewport={'width': 1400, 'height': 900})
+    """`open_page(url, scheme='light', python=False, width=1400, init=None, **context)`: a fresh page at `url` in its own
+    context (`init`: a script run before the page's own; other keywords go to the context: `has_touch`, `bypass_csp`,
+    ...), with no network beyond 127.0.0.1, and the
+    console errors, page errors, failed responses and requests to other hosts it produces. Python starts only with
+    `python=True`: otherwise the live cells' worker is an empty script, so a page opened for its layout or search does
+    not spend seconds of CPU loading Pyodide ahead (tests/live/ start it, and check that it starts cleanly)."""
+    def _open(url:str, scheme:str='light', python:bool=False, width:int=1400, init:str|None=None, **context):
+        ctx = browser.new_context(color_scheme=scheme, viewport={'width': width, 'height': 900}, **context)
+        if init: ctx.add_init_script(init)
+        if not python: ctx.route(f'**/{WORKER}', lambda r: r.fulfill(body='', content_type='text/javascript'))
         page = ctx.new_page()
         problems = []
         page.on('console', lambda m: problems.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)

@@ -1,59 +1,28 @@
 """Live cells that respect the reader, in headless Chromium: start-up progress on the clicked cell, Python loading as
 soon as a live cell is in view (then the first output within 2 s), 200,000 printed lines finishing within seconds
-while the page answers within 100 ms, a runaway printing loop that Stop ends, the worker reaching only the site's own
-origin, one Colab note per run of cells that need Colab. Fixtures in conftest.py."""
+while the page answers within 100 ms, the worker reaching only the site's own origin, one Colab note per run of cells
+that need Colab, and a runaway printing loop that Stop ends (the next Run in a new interpreter). The pages are opened
+once each (conftest.py); a test that edits a cell Resets it."""
 import contextlib, re, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.live.test_live import live_cell, run
+from tests.live.cells import edit, edit_and_run, live_cell, run
+from tests.live.conftest import DATA_MODEL_FIRST
 
-CELL = 'a, b = SloppyAdder(1), SloppyAdder(2)'   # data_model.html: its first live cell
 PROBE = """() => { window.__gaps = []; let last = performance.now();
     (function tick() { const now = performance.now(); window.__gaps.push(now - last); last = now;
                        window.__probe = setTimeout(tick, 10); })(); }"""
 
-def edit_and_run(cell, code:str, timeout=60_000)->str:
-    cell.locator('button', has_text='Edit').click()
-    cell.locator('textarea').fill(code)
-    return run(cell, timeout)
-
-def loaded(open_page, base:str):
-    "(context, page, problems, the data-model page's first live cell) once Python has loaded ahead, without any Run."
-    ctx, page, problems = open_page(f'{base}/data_model.html')
-    cell = live_cell(page, CELL)
-    cell.scroll_into_view_if_needed()
-    page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
-    return ctx, page, problems, cell
-
-def test_progress_shows_on_the_clicked_cell(browser, server):
-    "With nothing loaded ahead (no IntersectionObserver here), the cell whose Run was pressed shows the start-up progress."
-    base, _ = server
-    ctx = browser.new_context(viewport={'width': 1280, 'height': 900})
-    ctx.add_init_script('delete window.IntersectionObserver')
-    page = ctx.new_page()
-    page.goto(f'{base}/callbacks.html', wait_until='networkidle')
-    page.evaluate("""() => { window.__status = []; new MutationObserver(ms => ms.forEach(m => {
-        const s = m.target.closest && m.target.closest('.live-status') || m.target.parentElement?.closest('.live-status');
-        if (s) window.__status.push([s.closest('div.cell').querySelector('pre code').textContent.slice(0, 40), s.textContent]);
-        })).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
-    assert page.locator('html[data-live-start-ms]').count() == 0
-    cell = page.locator('div.cell.live').last
-    first = cell.locator('pre code').first.inner_text()[:40]
-    run(cell, 120_000)
-    seen = page.evaluate('window.__status')
-    ctx.close()
-    mine = [t for c, t in seen if c == first]
+def test_progress_shows_on_the_clicked_cell(callbacks_tab):
+    "With nothing loaded ahead, the cell whose Run was pressed (the last) shows the start-up progress."
+    clicked = callbacks_tab.cells.last.locator('pre code').first.inner_text()[:40]
+    mine = [t for c, t in callbacks_tab.statuses if c == clicked]
     assert any(re.match(r'Starting Python… \d+%', t) for t in mine), f'no progress on the clicked cell: {mine[:10]}'
 
-def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(open_page, server):
-    ctx, page, problems, cell = loaded(open_page, server[0])
-    t = time.perf_counter()
-    out = run(cell)
-    took = time.perf_counter() - t
-    ctx.close()
+def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(data_model_tab):
+    took, out = data_model_tab.first_run
     assert out.strip() == '3.01'
     assert took < 2, f'first output {took:.2f} s after Run on a page where Python had loaded'
-    assert not problems, problems
 
 def slow(gaps:list[float])->list[int]: return [round(g) for g in gaps if g >= 100]
 
@@ -62,41 +31,23 @@ def responsive(gaps:list[float])->bool:
     with other work (the notebooks run beside these tests) can stall one probe whatever the page does."""
     return len(slow(gaps)) <= 1 and max(gaps) < 250
 
-def test_200000_lines_finish_within_seconds_and_the_page_stays_responsive(open_page, server):
-    ctx, page, problems, cell = loaded(open_page, server[0])
+def test_200000_lines_finish_within_seconds_and_the_page_stays_responsive(data_model_tab):
+    page, since = data_model_tab.page, len(data_model_tab.problems)
+    cell = live_cell(page, DATA_MODEL_FIRST)
     page.evaluate(PROBE)
     t = time.perf_counter()
     out = edit_and_run(cell, 'for i in range(200_000): print(i)')
     took = time.perf_counter() - t
     gaps = page.evaluate('clearTimeout(window.__probe), window.__gaps')
     note = cell.locator('.live-truncated').inner_text()
-    ctx.close()
+    cell.locator('button', has_text='Reset').click()
     worst = max(gaps)
     print(f'200,000 lines: {took:.2f} s from Run to done; longest pause of the page {worst:.0f} ms ({len(gaps)} probes)')
     assert out.startswith('0\n1\n2\n') and '4999\n' in out
     assert 'Output truncated: 195,000 more lines not shown.' in note, note
     assert took < 10, f'{took:.1f} s'
     assert responsive(gaps), f'the page did not answer for {worst:.0f} ms (pauses over 100 ms: {slow(gaps)})'
-    assert not problems, problems
-
-def test_stop_ends_a_printing_loop(open_page, server):
-    base, _ = server
-    ctx, page, problems = open_page(f'{base}/data_model.html')
-    cell = live_cell(page, CELL)
-    cell.locator('button', has_text='Edit').click()
-    cell.locator('textarea').fill('i = 0\nwhile True:\n    print(i); i += 1')
-    cell.locator('button', has_text='Run').click()
-    cell.locator('.live-truncated').wait_for(timeout=60_000)   # printing, past the cap
-    page.evaluate(PROBE)
-    page.wait_for_timeout(500)
-    gaps = page.evaluate('clearTimeout(window.__probe), window.__gaps')
-    cell.locator('button', has_text='Stop').click(timeout=2_000)
-    assert 'Stopped' in cell.locator('.live-status').inner_text()
-    cell.locator('button', has_text='Reset').click()
-    assert run(cell).strip() == '3.01'
-    ctx.close()
-    assert responsive(gaps), f'the page did not answer for {max(gaps):.0f} ms while the loop printed ({slow(gaps)})'
-    assert not problems, problems
+    assert not data_model_tab.problems[since:], data_model_tab.problems[since:]
 
 @contextlib.contextmanager
 def counting_server():
@@ -112,11 +63,10 @@ def counting_server():
     try: yield httpd.server_address[1], hits
     finally: httpd.shutdown()
 
-def test_the_worker_reaches_only_the_site_itself(open_page, server):
-    base, _ = server
+def test_the_worker_reaches_only_the_site_itself(data_model_tab):
+    page, since = data_model_tab.page, len(data_model_tab.problems)
     with counting_server() as (port, hits):
-        ctx, page, problems = open_page(f'{base}/data_model.html')
-        cell = live_cell(page, CELL)
+        cell = live_cell(page, DATA_MODEL_FIRST)
         code = f"""import js
 from pyodide.ffi import JsException
 other = 'http://127.0.0.1:{port}/'
@@ -133,19 +83,37 @@ attempt('prototype fetch', lambda: scope_proto.fetch.call(js.globalThis, other +
 attempt('same-origin fetch', lambda: js.fetch('modules.json'))"""
         out = edit_and_run(cell, code)
         page.wait_for_timeout(500)
-        ctx.close()
+        cell.locator('button', has_text='Reset').click()
+    problems = data_model_tab.problems[since:]
     lines = out.strip().splitlines()
     assert lines[-1] == 'same-origin fetch went through', out
     assert all(line.endswith('blocked: True') for line in lines[:-1]) and len(lines) == 7, out
     assert not hits, f'the other server got {hits}'
     assert not [p for p in problems if 'blocked' not in p], problems
 
-def test_consecutive_colab_cells_share_one_note(open_page, server):
-    base, _ = server
-    ctx, page, _ = open_page(f'{base}/callbacks.html')
+def test_consecutive_colab_cells_share_one_note(callbacks_tab):
+    page = callbacks_tab.page
     runs = page.evaluate("""() => { const c = [...document.querySelectorAll('div.cell.colab')];
         return c.filter(e => !(e.nextElementSibling && e.nextElementSibling.matches('div.cell.colab'))).length; }""")
     notes = page.locator('.live-colab')
     assert notes.count() == runs > 0
     assert notes.locator('a').first.get_attribute('href').startswith('https://colab.research.google.com/github/')
-    ctx.close()
+
+def test_stop_ends_a_printing_loop_and_the_next_run_starts_a_new_python(data_model_tab):
+    "The last test here: it restarts the data-model page's Python."
+    page, since = data_model_tab.page, len(data_model_tab.problems)
+    cell = live_cell(page, DATA_MODEL_FIRST)
+    edit(cell, 'left_behind = 1\ni = 0\nwhile True:\n    print(i); i += 1')
+    cell.locator('button', has_text='Run').click()
+    cell.locator('.live-truncated').wait_for(timeout=60_000)   # printing, past the cap
+    page.evaluate(PROBE)
+    page.wait_for_timeout(500)
+    gaps = page.evaluate('clearTimeout(window.__probe), window.__gaps')
+    cell.locator('button', has_text='Stop').click(timeout=2_000)
+    assert 'Stopped' in cell.locator('.live-status').inner_text()
+    cell.locator('textarea').fill("'left_behind' in globals()")
+    assert run(cell).strip() == 'False', 'the next Run did not start a new interpreter'
+    cell.locator('button', has_text='Reset').click()
+    assert run(cell).strip() == '3.01'
+    assert responsive(gaps), f'the page did not answer for {max(gaps):.0f} ms while the loop printed ({slow(gaps)})'
+    assert not data_model_tab.problems[since:], data_model_tab.problems[since:]

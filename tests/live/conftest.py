@@ -1,0 +1,54 @@
+"""The pages with live cells, each opened once for all the live tests (so Python loads once per page, not once per
+test), with what happened as they were opened: see `Tab` in cells.py. Tests that edit a cell Reset it when done."""
+import time
+
+import pytest
+
+from tests.live.cells import Tab, live_cell, run
+
+DATA_MODEL_FIRST = 'a, b = SloppyAdder(1), SloppyAdder(2)'   # data_model.html: its first live cell
+NOTHING_AHEAD = 'delete window.IntersectionObserver'   # live.js then loads Python at the first Run, not when a cell shows
+# Every status a live cell shows, with the first 40 characters of its code, as it happens
+STATUS_LOG = """() => { window.__status = []; new MutationObserver(ms => ms.forEach(m => {
+    const s = m.target.closest && m.target.closest('.live-status') || m.target.parentElement?.closest('.live-status');
+    if (s) window.__status.push([s.closest('div.cell').querySelector('pre code').textContent.slice(0, 40), s.textContent]);
+    })).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+def opened(open_page, server, name:str, **kw)->Tab:
+    ctx, page, problems = open_page(f'{server[0]}/{name}', python=True, **kw)
+    return Tab(ctx, page, problems)
+
+@pytest.fixture(scope='session')
+def callbacks_tab(open_page, server):
+    """The callbacks page with nothing loaded ahead, its live cells all run by one Run on the last, `statuses` recorded
+    meanwhile."""
+    tab = opened(open_page, server, 'callbacks.html', init=NOTHING_AHEAD)
+    assert tab.page.locator('html[data-live-start-ms]').count() == 0, 'Python loaded before any Run'
+    tab.page.evaluate(STATUS_LOG)
+    tab.run_all()
+    tab.statuses = tab.page.evaluate('window.__status')
+    yield tab
+    tab.ctx.close()
+
+@pytest.fixture(scope='session')
+def data_model_tab(open_page, server):
+    """The data-model page once Python has loaded ahead (its first live cell scrolled into view, nothing run), then
+    `first_run`: (seconds from Run to done, output) of that cell, then all its live cells run."""
+    tab = opened(open_page, server, 'data_model.html')
+    cell = live_cell(tab.page, DATA_MODEL_FIRST)
+    cell.scroll_into_view_if_needed()
+    tab.page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
+    t = time.perf_counter()
+    out = run(cell)
+    tab.first_run = time.perf_counter() - t, out
+    tab.run_all()
+    yield tab
+    tab.ctx.close()
+
+@pytest.fixture(scope='session')
+def browsing_source_tab(open_page, server):
+    "The browsing-source page, its live cells all run."
+    tab = opened(open_page, server, 'browsing_source.html')
+    tab.run_all()
+    yield tab
+    tab.ctx.close()
