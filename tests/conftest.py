@@ -3,10 +3,10 @@ Chromium (Playwright, Debian's /usr/bin/chromium), and pages opened with their p
 two-lesson fixture project (tests/fixtures/lessons), which the site-build and browser tests share."""
 import os, shutil, subprocess, sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from tests.browsing import new_context, open_tab, visit, watch
 from tools.sitetest import CHROMIUM, ROOT, built_site, chromium, served
 
 @pytest.fixture(scope='session')
@@ -35,27 +35,31 @@ def server():
     site = built_site()
     with served(site) as base: yield base, site
 
-WORKER = 'site_libs/live/live-worker.js'   # the live cells' Python (tools/sitebuild/assets)
-
 @pytest.fixture(scope='session')
-def open_page(browser):
-    """`open_page(url, scheme='light', python=False, width=1400, init=None, **context)`: a fresh page at `url` in its own
-    context (`init`: a script run before the page's own; other keywords go to the context: `has_touch`, `bypass_csp`,
-    ...), with no network beyond 127.0.0.1, and the
-    console errors, page errors, failed responses and requests to other hosts it produces. Python starts only with
-    `python=True`: otherwise the live cells' worker is an empty script, so a page opened for its layout or search does
-    not spend seconds of CPU loading Pyodide ahead (tests/live/ start it, and check that it starts cleanly)."""
-    def _open(url:str, scheme:str='light', python:bool=False, width:int=1400, init:str|None=None, **context):
-        ctx = browser.new_context(color_scheme=scheme, viewport={'width': width, 'height': 900}, **context)
-        if init: ctx.add_init_script(init)
-        if not python: ctx.route(f'**/{WORKER}', lambda r: r.fulfill(body='', content_type='text/javascript'))
-        page = ctx.new_page()
-        problems = []
-        page.on('console', lambda m: problems.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)
-        page.on('pageerror', lambda e: problems.append(f'page error: {e}'))
-        page.on('response', lambda r: problems.append(f'HTTP {r.status}: {r.url}') if r.status >= 400 else None)
-        page.on('request', lambda r: problems.append(f'request to another host: {r.url}')
-                if urlparse(r.url).hostname not in ('127.0.0.1', None) and not r.url.startswith(('data:', 'blob:')) else None)
-        page.goto(url, wait_until='networkidle')
-        return ctx, page, problems
-    return _open
+def shared_page(browser):
+    "One page that tests navigate (tests/browsing.py): its context, and where its problems go (`[list]`, replaced per test)."
+    ctx = new_context(browser)
+    page, problems = ctx.new_page(), [[]]
+    watch(page, lambda: problems[0])
+    yield page, problems
+    ctx.close()
+
+@pytest.fixture
+def open_page(browser, shared_page):
+    """`open_page(url, scheme='light', width=1400, python=False, init=None, fresh=False, **context)`: (page, problems),
+    the page at `url` with no network beyond 127.0.0.1 and what went wrong on it (tests/browsing.py). The shared page
+    navigates there, set to `width` and `scheme`, unless the test needs a context of its own: `fresh` (e.g. nothing
+    remembered), `python`, `init` or Playwright's context keywords (`has_touch`, ...). Contexts of its own are closed
+    when the test ends."""
+    made = []
+    def _open(url:str, scheme:str='light', width:int=1400, fresh:bool=False, **kw):
+        if fresh or kw:
+            ctx, page, problems = open_tab(browser, url, scheme, width, **kw)
+            made.append(ctx)
+            return page, problems
+        page, holder = shared_page
+        holder[0] = []
+        visit(page, url, scheme, width)
+        return page, holder[0]
+    yield _open
+    for ctx in made: ctx.close()

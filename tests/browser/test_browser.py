@@ -17,7 +17,7 @@ def rarest_words(site:Path)->dict[str, str]:
 
 def test_search_finds_a_word_from_every_page(open_page, server):
     base, site = server
-    ctx, page, _ = open_page(f'{base}/index.html')
+    page, _ = open_page(f'{base}/index.html')
     for name, word in rarest_words(site).items():
         urls = page.evaluate("""async w => {
             const pf = await import(new URL('_pagefind/pagefind.js', location.href));
@@ -25,23 +25,21 @@ def test_search_finds_a_word_from_every_page(open_page, server):
             return Promise.all(r.results.map(async x => (await x.data()).url)); }""", word)
         expected = f'{urlparse(base).path}/' + ('' if name == 'index.html' else name)   # the site's sub-path, as on Pages
         assert expected in urls, f'searching {word!r} did not find {name} (found {urls})'
-    ctx.close()
 
 def test_search_box_finds_closure_on_the_callbacks_page(open_page, server):
     base, _ = server
-    ctx, page, problems = open_page(f'{base}/index.html')
+    page, problems = open_page(f'{base}/index.html')
     page.fill('#search input', 'closure')
     page.wait_for_selector('.pagefind-ui__result-link', timeout=10_000)
     hrefs = page.eval_on_selector_all('.pagefind-ui__result-link', 'els => els.map(e => e.getAttribute("href"))')
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS/'search-closure.png'))
-    ctx.close()
     assert f'{urlparse(base).path}/callbacks.html' in hrefs, hrefs   # a result under the site's sub-path, as on Pages
     assert not problems, problems
 
 def test_dark_mode_toggle_switches_and_is_remembered(open_page, server):
     base, _ = server
-    ctx, page, _ = open_page(f'{base}/index.html', 'light')
+    page, _ = open_page(f'{base}/index.html', 'light', fresh=True)   # nothing remembered
     bg = lambda: page.evaluate('getComputedStyle(document.body).backgroundColor')  # noqa: E731
     theme = lambda: page.evaluate('document.documentElement.dataset.theme')  # noqa: E731
     assert theme() == 'light'
@@ -52,7 +50,5 @@ def test_dark_mode_toggle_switches_and_is_remembered(open_page, server):
     assert theme() == 'dark', 'the choice was not remembered'
     page.click('#theme-toggle')
     assert theme() == 'light' and bg() == light_bg
-    ctx.close()
-    ctx, page, _ = open_page(f'{base}/index.html', 'dark')
+    page, _ = open_page(f'{base}/index.html', 'dark', fresh=True)
     assert theme() == 'dark', 'a reader whose system is dark gets the dark theme'
-    ctx.close()

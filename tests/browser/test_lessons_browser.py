@@ -7,7 +7,7 @@ from tools.sitetest import served
 
 def test_a_page_in_a_folder_searches_and_runs_live_cells(open_page, lessons_site):
     with served(lessons_site) as base:
-        ctx, page, problems = open_page(f'{base}/lesson_b/callbacks.html', python=True)
+        page, problems = open_page(f'{base}/lesson_b/callbacks.html', python=True)
         page.fill('#search input', 'callbacks')
         page.wait_for_selector('.pagefind-ui__result-link', timeout=10_000)
         hrefs = set(page.eval_on_selector_all('.pagefind-ui__result-link', 'els => els.map(e => e.getAttribute("href"))'))
@@ -18,6 +18,5 @@ def test_a_page_in_a_folder_searches_and_runs_live_cells(open_page, lessons_site
         page.wait_for_function("() => [...document.querySelectorAll('.live-controls button')].every(b => b.hidden || !b.disabled)",
                                timeout=120_000)
         out = cell.locator('.live-output').inner_text()
-        ctx.close()
     assert out.strip() == '14', out
     assert not problems, problems

@@ -13,7 +13,7 @@ def pages_site():
     with served(built_site()) as url: yield url + '/'
 
 def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_page, pages_site):
-    ctx, page, problems = open_page(f'{pages_site}no/such/folder/page.html')
+    page, problems = open_page(f'{pages_site}no/such/folder/page.html')
     assert page.locator('h1.title').inner_text() == 'Page not found'
     links = page.locator('#sidebar a')
     assert links.count() == 10
@@ -25,14 +25,13 @@ def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_
     result = page.locator('.pagefind-ui__result-link').first
     result.wait_for(timeout=30_000)
     assert result.get_attribute('href').startswith(urlparse(pages_site).path), result.get_attribute('href')
-    ctx.close()
     # the page's own 404 status is the only failed response (twice: the page is opened again by Back)
     assert {p for p in problems if p.startswith('HTTP')} == {f'HTTP 404: {pages_site}no/such/folder/page.html'}, problems
     own = 'console error: Failed to load resource: the server responded with a status of 404 (Not Found)'
     assert [p for p in problems if not p.startswith(('HTTP', own))] == [], problems
 
 def test_a_shared_links_preview_shows_the_pages_title_summary_and_figure(open_page, pages_site):
-    ctx, page, problems = open_page(f'{pages_site}hooks.html')
+    page, problems = open_page(f'{pages_site}hooks.html')
     tag = lambda k: page.locator(f'meta[property="{k}"], meta[name="{k}"]').get_attribute('content')
     assert tag('og:title') == page.locator('h1.title').inner_text()
     assert tag('og:description') == page.locator('header.title-block p.description').inner_text()
@@ -42,5 +41,4 @@ def test_a_shared_links_preview_shows_the_pages_title_summary_and_figure(open_pa
     assert image.startswith('https://lessons-lib.github.io/lessons_lib/hooks_files/')
     local = page.request.get(pages_site + image.split('/lessons_lib/', 1)[1])   # the same file, from this server
     assert local.status == 200 and local.headers['content-type'] == 'image/png'
-    ctx.close()
     assert not problems, problems

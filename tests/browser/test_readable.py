@@ -9,10 +9,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browsing import AXE, AXE_URL, visit
 from tools.sitetest import ROOT, pages
 
 ARTIFACTS = ROOT/'tests'/'artifacts'
-AXE = ROOT/'node_modules'/'axe-core'/'axe.min.js'
 WIDTHS = (1280, 1024, 390)
 SCHEMES = ('light', 'dark')
 
@@ -35,7 +35,7 @@ def axe_problems(page, rules:list[str]|None)->list[str]:
     "axe-core's serious and critical violations on `page` (of `rules`, None for all), one line each with up to three elements."
     if rules == []: return []
     if not AXE.exists(): pytest.fail(f'{AXE} is missing: run `npm ci` (`make install`)')
-    if not page.evaluate("typeof axe !== 'undefined'"): page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"): page.add_script_tag(url=AXE_URL)   # from the page's origin (CSP)
     return page.evaluate("""async rules => (await axe.run(document, {resultTypes: ['violations'],
             ...(rules ? {runOnly: {type: 'rule', values: rules}} : {})})).violations
         .filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -96,20 +96,22 @@ IMAGES_JS = """() => [...document.querySelectorAll('.content img')].map(i => ({
     natural: +i.getAttribute('width') || i.naturalWidth, column: i.closest('.content').clientWidth }))"""
 
 @pytest.fixture(scope='module')
-def survey(open_page, server)->dict[str, dict]:
+def survey(shared_page, server)->dict[str, dict]:
     """Each page loaded once at 1280 px and shown in the six views (the width and the system's colour scheme switched
     under it, as a reader's can be): what the tests below check, by page name. Each view is saved for review."""
     base, site = server
+    page, holder = shared_page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = {}
     for path in pages(site):
         name = path.relative_to(site).as_posix()
-        ctx, page, problems = open_page(f'{base}/{name}', width=WIDTHS[0], bypass_csp=True)   # axe-core is injected
+        holder[0] = problems = []
+        visit(page, f'{base}/{name}', width=WIDTHS[0])
         v = seen[name] = {'problems': problems, 'axe': {}, 'images': {}, 'colours': {},
                           'frame': page.evaluate(FRAME_JS), 'code': page.evaluate(CODE_WIDTH_JS), 'chars': page.evaluate(CODE_CHARS_JS)}
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
-            page.wait_for_function(f"document.documentElement.dataset.theme === '{scheme}'")
+            page.wait_for_function('s => document.documentElement.dataset.theme === s', arg=scheme)
             for width in WIDTHS:
                 page.set_viewport_size({'width': width, 'height': 900})
                 page.evaluate('() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')
@@ -117,7 +119,6 @@ def survey(open_page, server)->dict[str, dict]:
                 v['axe'][width, scheme] = axe_problems(page, axe_rules(name, width, scheme))
                 if scheme == 'light' and width in (1280, 390): v['images'][width] = page.evaluate(IMAGES_JS)
             v['colours'][scheme] = colours(page)
-        ctx.close()
     return seen
 
 def test_every_page_loads_cleanly(survey):
@@ -178,7 +179,7 @@ def test_headings_have_anchor_links(survey):
 @pytest.mark.parametrize('width', (1024, 390))
 def test_on_this_page_holds_the_contents_and_actions_below_1200(open_page, server, width):
     "Below 1200 px, a folded 'On this page' above the content; it opens to the contents and the page actions."
-    ctx, page, _ = open_page(f'{server[0]}/learner.html', width=width)
+    page, _ = open_page(f'{server[0]}/learner.html', width=width)
     box = page.locator('details.page-toc')
     assert box.is_visible() and box.locator('summary').inner_text().strip() == 'On this page'
     assert not box.locator('ul a').first.is_visible(), 'not folded'
@@ -192,17 +193,15 @@ def test_on_this_page_holds_the_contents_and_actions_below_1200(open_page, serve
     target = first.get_attribute('href')
     first.click()
     assert page.evaluate('location.hash') == target
-    ctx.close()
 
 def test_on_this_page_stands_open_beside_the_content_at_1280(open_page, server):
-    ctx, page, _ = open_page(f'{server[0]}/learner.html', width=1280)
+    page, _ = open_page(f'{server[0]}/learner.html', width=1280)
     box = page.locator('aside.toc details.page-toc')
     assert box.get_attribute('open') is not None and box.locator('ul a').first.is_visible()
     assert box.bounding_box()['x'] > page.locator('h1.title').bounding_box()['x'], 'not beside the content'
-    ctx.close()
 
 def test_phone_search_is_full_width_with_results_on_screen_and_title_whole(open_page, server):
-    ctx, page, _ = open_page(f'{server[0]}/callbacks.html', width=390)
+    page, _ = open_page(f'{server[0]}/callbacks.html', width=390)
     brand = page.locator('.navbar-brand')
     assert brand.evaluate('e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1'), 'the site title is cut'
     box = page.locator('#search').bounding_box()
@@ -212,30 +211,26 @@ def test_phone_search_is_full_width_with_results_on_screen_and_title_whole(open_
     page.wait_for_selector('.pagefind-ui__result-link', timeout=10_000)
     drawer = page.locator('.pagefind-ui__drawer').bounding_box()
     page.screenshot(path=str(ARTIFACTS/'search-390.png'))
-    ctx.close()
     assert drawer['x'] >= 0 and drawer['x'] + drawer['width'] <= 390, f'results off screen: {drawer}'
 
 def test_copy_buttons_show_on_touch_screens_and_take_focus(open_page, server):
-    ctx, page, _ = open_page(f'{server[0]}/callbacks.html', width=390, has_touch=True, is_mobile=True)
+    page, _ = open_page(f'{server[0]}/callbacks.html', width=390, has_touch=True, is_mobile=True)
     assert page.evaluate("matchMedia('(hover: none)').matches")
     opacity = page.locator('.copy-button').first.evaluate('b => getComputedStyle(b).opacity')
-    ctx.close()
     assert float(opacity) == 1, f'copy button opacity {opacity} on a touch screen'
-    ctx, page, _ = open_page(f'{server[0]}/callbacks.html', width=1280)
+    page, _ = open_page(f'{server[0]}/callbacks.html', width=1280)
     btn = page.locator('.copy-button').first
     btn.focus()
     assert btn.evaluate('b => document.activeElement === b')
     page.wait_for_function('b => getComputedStyle(b).opacity === "1"', arg=btn.element_handle(), timeout=2000)
-    ctx.close()
 
 def test_print_shows_the_content_only_with_code_wrapped(open_page, server):
-    ctx, page, _ = open_page(f'{server[0]}/learner.html', width=1280)
+    page, _ = open_page(f'{server[0]}/learner.html', width=1280)
     page.emulate_media(media='print')
     hidden = page.evaluate("""() => ['.navbar', '.sidebar', '.toc', '.copy-button', '.page-navigation', '.footer']
         .filter(s => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== 'none')""")
     cut = page.evaluate("() => [...document.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth + 1).length")
     page.pdf(path=str(ARTIFACTS/'learner-print.pdf'))
-    ctx.close()
     assert not hidden, f'printed: {hidden}'
     assert cut == 0, f'{cut} code blocks cut in print'
 
@@ -250,14 +245,13 @@ def test_search_snippets_show_text_not_tex(open_page, server):
         url = f'{urlparse(base).path}/' + ('' if p.name == 'index.html' else p.name)   # under the site's sub-path
         tex[url] = {t for t in map(html.unescape, map(str.strip, ann.findall(src))) if '\\' in t and len(t) >= 8 and t not in shown}
     assert any(tex.values()), 'no TeX annotations found: the check would prove nothing'
-    ctx, page, _ = open_page(f'{base}/index.html', width=1280)
+    page, _ = open_page(f'{base}/index.html', width=1280)
     found = {}
     for word in ('variance', 'softmax', 'normalization', 'mean', 'standard', 'entropy'):
         found.update(page.evaluate("""async w => { const pf = await import(new URL('_pagefind/pagefind.js', location.href));
                 const r = await pf.search(w);
                 return Object.fromEntries(await Promise.all(r.results.map(async x => {
                     const d = await x.data(); return [d.url, d.content]; }))); }""", word))
-    ctx.close()
     assert len(found) >= 3, found.keys()
     leaked = [f'{u}: {t}' for u, c in found.items() for t in tex.get(u, ()) if t in c]
     assert not leaked, 'TeX source in the search index:\n' + '\n'.join(leaked[:20])
