@@ -33,15 +33,15 @@ def new_context(browser, python:bool=False, init:str|None=None, **context):
     return ctx
 
 def visit(page, url:str, scheme:str='light', width:int=1400):
-    "Point `page` at `url`, `width` px wide, in the colour `scheme`, on screen (not print); wait until the network is idle."
+    "Point `page` at `url`, `width` px wide, in the colour `scheme`, on screen (not print); wait for its load event."
     page.set_viewport_size({'width': width, 'height': 900})
     page.emulate_media(media='screen', color_scheme=scheme)
-    page.goto(url, wait_until='networkidle')
+    page.goto(url, wait_until='load')
 
 def open_tab(browser, url:str, scheme:str='light', width:int=1400, **kw):
     "(context, page, problems): a new context's page at `url`; keywords as `new_context`."
     ctx = new_context(browser, color_scheme=scheme, viewport={'width': width, 'height': 900}, **kw)
     page, problems = ctx.new_page(), []
     watch(page, problems)
-    page.goto(url, wait_until='networkidle')
+    page.goto(url, wait_until='load')
     return ctx, page, problems

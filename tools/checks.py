@@ -6,14 +6,13 @@ counts checks rather than steps. A step that cannot run at all (a missing tool) 
 Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_export` and the README are run on a
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
 reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
-Two lanes run side by side on the two cores: the notebooks (`nbdev_test` with the stored-output comparison, once
-each, two workers), then the library's and the build's tests; and the site build, the generated files
-(their copy reuses the nbdev cache the build just refreshed), ruff, then the browser and live tests of that site (one
-Chromium, one Pyodide start in Node). The closing line gives each step's time.
+Two workers run the steps side by side on the two cores (`plan`): the site build then the browser tests of that site,
+and beside them the notebooks (`nbdev_test` with the stored-output comparison, once each), the generated files (their
+copy reuses the nbdev cache the build just refreshed), ruff, the live tests, the library's and the build's tests, each
+taken up by whichever worker is free first. The closing line gives each step's time.
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tools.sitetest import SITE_ENV
@@ -91,10 +90,10 @@ def site_step(site:Path)->tuple[int,int,str]:
     "The offline build into `site` (not `_docs/`), as `make site` builds it."
     return single(sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', site)
 
-def pytest_step(site:Path, *folders:str)->tuple[int,int,str]:
-    "pytest over `folders` of tests/, checking the site built by the site step (a failed build fails the site tests)."
-    rc, out = run(sys.executable, '-m', 'pytest', *(f'tests/{f}' for f in folders), '-q', '-rs', '-p', 'no:cacheprovider',
-                  '--durations=5', env={SITE_ENV: str(site)})
+def pytest_step(site:Path, *paths:str)->tuple[int,int,str]:
+    "pytest over `paths` of tests/ (`--ignore=...` too), checking the site the site step built (a failed build fails them)."
+    rc, out = run(sys.executable, '-m', 'pytest', *(f'tests/{f}' if not f.startswith('-') else f for f in paths), '-q', '-rs',
+                  '-p', 'no:cacheprovider', '--durations=5', env={SITE_ENV: str(site)})
     last = out.splitlines()[-1] if out else ''
     counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
     failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
@@ -117,26 +116,50 @@ class Tally:
             print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({time.time()-t:.0f} s)", flush=True)
         return not bad
 
+SITE = 'site builds'
+HYGIENE = 'generated files are up to date (nbdev_clean, nbdev_export, README.md)'
+
+def plan(site:Path, build:bool)->list[tuple]:
+    """Each step as (name, function, arguments, the steps it waits for), in the order a free worker takes them up: the
+    longest chain first (the site build, then the survey of every page in the browser), the notebooks beside it, then
+    the others longest first, so that the two workers end close together."""
+    needs_site = {SITE} if build else set()
+    return ([(SITE, site_step, (site,), set())] if build else []) + [
+        ('nbdev_test and stored outputs', notebooks_step, (), set()),
+        ('pytest tests/browser/test_every_page.py', pytest_step, (site, 'browser/test_every_page.py'), needs_site),
+        ('pytest tests/live', pytest_step, (site, 'live'), needs_site),
+        ('pytest tests/browser, other files', pytest_step, (site, 'browser', '--ignore=tests/browser/test_every_page.py'), needs_site),
+        ('pytest tests/sitebuild', pytest_step, (site, 'sitebuild'), needs_site),   # it checks the built site too
+        ('pytest tests/library', pytest_step, (site, 'library'), set()),
+        # after the site build: it brings nbdev's cache (_proc) up to date, which the README step's copy reuses
+        (HYGIENE, hygiene, (), needs_site),
+        ('ruff check', ruff, (), set()),
+    ]
+
+def run_steps(tally:Tally, steps:list[tuple], workers:int=2):
+    "Run `steps` (as `plan` gives them) on `workers` threads, each taking the first step whose prerequisites have ended."
+    pending, ended, cond = list(steps), set(), threading.Condition()
+    def worker():
+        while True:
+            with cond:
+                while not (step := next((s for s in pending if s[3] <= ended), None)):
+                    if not pending: return
+                    cond.wait()
+                pending.remove(step)
+            name, fn, args, _ = step
+            try: tally.step(name, fn, *args)
+            finally:
+                with cond: ended.add(name); cond.notify_all()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+
 def main()->int:
     tally, t0 = Tally(), time.time()
     given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
     with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
         site = Path(given).absolute() if given else Path(tmp)/'site'
-        built = threading.Event()
-        def notebooks_lane():
-            tally.step('nbdev_test and stored outputs', notebooks_step)
-            tally.step('pytest tests/library', pytest_step, site, 'library')
-            built.wait()   # tests/sitebuild checks the built site too
-            tally.step('pytest tests/sitebuild', pytest_step, site, 'sitebuild')
-        def site_lane():   # the site build first: it brings nbdev's cache (_proc) up to date for the README step's copy
-            try:
-                if not given: tally.step('site builds', site_step, site)
-                tally.step('generated files are up to date (nbdev_clean, nbdev_export, README.md)', hygiene)
-                tally.step('ruff check', ruff)
-            finally: built.set()
-            tally.step('pytest tests/browser tests/live', pytest_step, site, 'browser', 'live')
-        with ThreadPoolExecutor(2) as ex:
-            for lane in [ex.submit(notebooks_lane), ex.submit(site_lane)]: lane.result()
+        run_steps(tally, plan(site, build=not given))
     split = ', '.join(f'{name.split(" (")[0]} {t:.0f} s' for name, t in tally.times.items())
     print(f'\nmake test took {time.time()-t0:.0f} s ({split})\n{tally.passed} passed, {tally.failed} failed')
     return 1 if tally.failed else 0

@@ -17,10 +17,10 @@ def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_
     assert page.locator('h1.title').inner_text() == 'Page not found'
     links = page.locator('#sidebar a')
     assert links.count() == 10
-    page.locator('#sidebar a', has_text='Callbacks').first.click()
-    page.wait_for_load_state('networkidle')
+    with page.expect_navigation(wait_until='load'):
+        page.locator('#sidebar a', has_text='Callbacks').first.click()
     assert page.url == f'{pages_site}callbacks.html' and page.locator('h1.title').inner_text() == 'Callbacks'
-    page.go_back(wait_until='networkidle')
+    page.go_back(wait_until='load')
     page.locator('#search input').first.fill('closure')
     result = page.locator('.pagefind-ui__result-link').first
     result.wait_for(timeout=30_000)

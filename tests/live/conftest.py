@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.browsing import open_tab
 from tests.live.cells import Tab, live_cell, run
 
 DATA_MODEL_FIRST = 'a, b = SloppyAdder(1), SloppyAdder(2)'   # data_model.html: its first live cell
@@ -14,15 +15,15 @@ STATUS_LOG = """() => { window.__status = []; new MutationObserver(ms => ms.forE
     if (s) window.__status.push([s.closest('div.cell').querySelector('pre code').textContent.slice(0, 40), s.textContent]);
     })).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
 
-def opened(open_page, server, name:str, **kw)->Tab:
-    ctx, page, problems = open_page(f'{server[0]}/{name}', python=True, **kw)
-    return Tab(ctx, page, problems)
+def opened(browser, server, name:str, **kw)->Tab:
+    "The page `name` in a context of its own, Python allowed to start."
+    return Tab(*open_tab(browser, f'{server[0]}/{name}', python=True, **kw))
 
 @pytest.fixture(scope='session')
-def callbacks_tab(open_page, server):
+def callbacks_tab(browser, server):
     """The callbacks page with nothing loaded ahead, its live cells all run by one Run on the last, `statuses` recorded
     meanwhile."""
-    tab = opened(open_page, server, 'callbacks.html', init=NOTHING_AHEAD)
+    tab = opened(browser, server, 'callbacks.html', init=NOTHING_AHEAD)
     assert tab.page.locator('html[data-live-start-ms]').count() == 0, 'Python loaded before any Run'
     tab.page.evaluate(STATUS_LOG)
     tab.run_all()
@@ -31,10 +32,10 @@ def callbacks_tab(open_page, server):
     tab.ctx.close()
 
 @pytest.fixture(scope='session')
-def data_model_tab(open_page, server):
+def data_model_tab(browser, server):
     """The data-model page once Python has loaded ahead (its first live cell scrolled into view, nothing run), then
     `first_run`: (seconds from Run to done, output) of that cell, then all its live cells run."""
-    tab = opened(open_page, server, 'data_model.html')
+    tab = opened(browser, server, 'data_model.html')
     cell = live_cell(tab.page, DATA_MODEL_FIRST)
     cell.scroll_into_view_if_needed()
     tab.page.wait_for_selector('html[data-live-start-ms]', timeout=60_000)
@@ -46,9 +47,9 @@ def data_model_tab(open_page, server):
     tab.ctx.close()
 
 @pytest.fixture(scope='session')
-def browsing_source_tab(open_page, server):
+def browsing_source_tab(browser, server):
     "The browsing-source page, its live cells all run."
-    tab = opened(open_page, server, 'browsing_source.html')
+    tab = opened(browser, server, 'browsing_source.html')
     tab.run_all()
     yield tab
     tab.ctx.close()

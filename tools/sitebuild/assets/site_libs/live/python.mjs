@@ -1,4 +1,4 @@
-// Pyodide with the site's Python: the page's worker and the Node test (tests/test_pyodide_node.py) start it this way.
+// Pyodide with the site's Python, as the page's worker starts it (live-worker.js).
 // `modules` maps paths such as 'lessons_lib/callbacks.py' to sources (modules.json); `runner` is runner.py's source;
 // `loaded` is called once the interpreter is up (the page shows start-up progress).
 export async function startPython(loadPyodide, indexURL, modules, runner, stdout, stderr, loaded = () => {}) {
