@@ -1,24 +1,40 @@
 """Fixtures shared by the browser tests (test_browser.py, test_live.py): the built site served on 127.0.0.1, headless
 Chromium (Playwright, Debian's /usr/bin/chromium), and pages opened with their problems recorded; and the site of the
 two-lesson fixture project (tests/fixtures/lessons), which the site-build and browser tests share."""
-import os, shutil, subprocess, sys
+import fcntl, os, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
 
 from tests.browsing import new_context, open_tab, visit, watch
-from tools.sitetest import CHROMIUM, ROOT, built_site, chromium, served
+from tools.sitetest import CHROMIUM, ROOT, SHARED_ENV, built_site, chromium, served
 
-@pytest.fixture(scope='session')
-def lessons_site(tmp_path_factory)->Path:
-    "The fixture project of two lessons (the second in nbs/lesson_b/), built offline, strict checks included: its `_docs`."
-    fix, d = ROOT/'tests'/'fixtures'/'lessons', tmp_path_factory.mktemp('lessons')
+def build_lessons_site(d:Path)->Path:
+    "The fixture project of two lessons (the second in nbs/lesson_b/) copied into `d` and built offline, strict checks included."
+    fix = ROOT/'tests'/'fixtures'/'lessons'
     shutil.copytree(fix/'nbs', d/'nbs')
     shutil.copy(fix/'settings.ini', d)
     shutil.copy(fix/'_quarto.yml', d/'nbs'/'_quarto.yml')
     p = subprocess.run([sys.executable, '-m', 'tools.sitebuild', '--quiet'], cwd=d, capture_output=True, text=True,
                        env={**os.environ, 'PYTHONPATH': str(ROOT)})
     assert p.returncode == 0, p.stdout + p.stderr
+    return d/'_docs'
+
+@pytest.fixture(scope='session')
+def lessons_site(tmp_path_factory)->Path:
+    """The two-lesson fixture project's `_docs`, which the site-build and browser tests share. Under `make test` its pytest
+    processes build it once between them, in the run's shared folder (`CHECKS_SHARED_DIR`, tools/sitetest.py): the
+    first to get the lock builds it, the others find it built."""
+    shared = os.environ.get(SHARED_ENV)
+    if not shared: return build_lessons_site(tmp_path_factory.mktemp('lessons'))
+    d = Path(shared)/'lessons'
+    d.parent.mkdir(parents=True, exist_ok=True)
+    with open(d.parent/'lessons.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (d/'_docs'/'index.html').exists():
+            shutil.rmtree(d, ignore_errors=True)   # what a failed build left
+            d.mkdir()
+            build_lessons_site(d)
     return d/'_docs'
 
 @pytest.fixture(scope='session')

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
-from tools.sitetest import SITE_ENV
+from tools.sitetest import SHARED_ENV, SITE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -159,6 +159,7 @@ def main()->int:
     given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
     with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
         site = Path(given).absolute() if given else Path(tmp)/'site'
+        os.environ[SHARED_ENV] = str(Path(tmp)/'shared')   # what the pytest processes build once between them
         run_steps(tally, plan(site, build=not given))
     split = ', '.join(f'{name.split(" (")[0]} {t:.0f} s' for name, t in tally.times.items())
     print(f'\nmake test took {time.time()-t0:.0f} s ({split})\n{tally.passed} passed, {tally.failed} failed')

@@ -18,6 +18,8 @@ ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-net
         '--disable-sync', '--no-first-run']
 
 SITE_ENV = 'SITE_DIR'   # names the site under test: make test's temporary build, or deploy's _docs
+# a folder of one `make test` run where its pytest processes build a test fixture once and share it (tests/conftest.py)
+SHARED_ENV = 'CHECKS_SHARED_DIR'
 
 @functools.cache
 def built_site()->Path:
