@@ -5,9 +5,15 @@ import fcntl, os, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.browsing import new_context, open_tab, visit, watch
 from tools.sitetest import CHROMIUM, ROOT, SHARED_ENV, built_site, chromium, served
+
+# `.ci/run` sets HYPOTHESIS_PROFILE=ci: the same examples on every CI run, so a landing never turns on a new random draw
+# (a failure found anywhere else is printed with its reproduction blob and kept in .hypothesis/ to be fixed)
+settings.register_profile('ci', derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'default'))
 
 def build_lessons_site(d:Path)->Path:
     "The fixture project of two lessons (the second in nbs/lesson_b/) copied into `d` and built offline, strict checks included."

@@ -6,10 +6,11 @@ counts checks rather than steps. A step that cannot run at all (a missing tool) 
 Nothing in the working tree is rewritten, pass or fail: `nbdev_clean`, `nbdev_export` and the README are run on a
 temporary copy of the project and compared with it; the site the tests check is built into a temporary folder (the
 reader's `_docs/` stays as it is) and handed to pytest in `SITE_DIR` (see `tools/sitetest.py`).
-Two workers run the steps side by side on the two cores (`plan`): the site build then the browser tests of that site,
-and beside them the notebooks (`nbdev_test` with the stored-output comparison, once each), the generated files (their
-copy reuses the nbdev cache the build just refreshed), ruff, the live tests, the library's and the build's tests, each
-taken up by whichever worker is free first. The closing line gives each step's time.
+Two workers run the steps side by side on the two cores (`plan`, `run_steps`): the site build then the survey of every
+page in the browser, and beside them the notebooks (`nbdev_test` with the stored-output comparison, once each); then
+the live tests, the other browser tests, the build's and the library's tests, the generated files (their copy reuses
+the nbdev cache the build just refreshed) and ruff, each taken up by whichever worker frees first. The pytest processes
+share what they build once per run in `CHECKS_SHARED_DIR` (tools/sitetest.py). The closing line gives each step's time.
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
