@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PORT ?= 8000
 
-.PHONY: help install hooks export site quarto serve test bench outputs clean
+.PHONY: help install hooks export site quarto serve test bench screenshots outputs clean
 help:
 	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
 	@echo "make quarto  build _docs/ with Quarto instead (nbdev_docs), for contributors who have it"
 	@echo "make serve   preview the built site on http://127.0.0.1:8000 (PORT=... for another port)"
 	@echo "make test    every check, changing nothing: generated files, ruff, site build, nbdev_test + stored outputs, pytest"
 	@echo "make bench   benchmarks, printed as ratios"
+	@echo "make screenshots   every page at 1280, 1024 and 390 px, light and dark, in tests/artifacts/ for review"
 	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
 
 # The virtual environment, rebuilt when the pinned requirements change.
@@ -70,6 +71,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m tools.bench
+
+screenshots: export
+	$(BIN)/python -m tools.screenshots
 
 outputs: install
 	$(BIN)/python -m tools.nbcheck --update $(NB)

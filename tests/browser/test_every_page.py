@@ -1,8 +1,8 @@
 """Every page of the site, readable at 1280, 1024 and 390 px wide, light and dark. Each page is loaded once (`survey`)
-and looked at in the six views: it loads cleanly, axe-core finds no serious or critical problem, dark is light on dark,
-code shows whole at 1280 px, figures keep their natural size and have alt text, headings have anchors. Screenshots of
-each page in each view go to tests/artifacts/ for review; the code-width figures to tests/artifacts/code-width.txt.
-(The layout's particular behaviours: test_readable.py.)"""
+and looked at in the views its checks need: it loads cleanly, axe-core finds no serious or critical problem, dark is
+light on dark, code shows whole at 1280 px, figures keep their natural size and have alt text, headings have anchors.
+The code-width figures go to tests/artifacts/code-width.txt; `make screenshots` saves every page in all six views for
+review (tools/screenshots.py). (The layout's particular behaviours: test_readable.py.)"""
 import pytest
 
 from tests.browsing import AXE, AXE_URL, visit
@@ -93,13 +93,17 @@ IMAGES_JS = """() => [...document.querySelectorAll('.content img')].map(i => ({
     src: i.getAttribute('src'), alt: i.getAttribute('alt') || '', shown: i.getBoundingClientRect().width,
     natural: +i.getAttribute('width') || i.naturalWidth, column: i.closest('.content').clientWidth }))"""
 
+def needed(name:str, width:int, scheme:str)->bool:
+    "Whether a check below looks at page `name` in this view: axe-core's rules for it, or the figures (1280 and 390 px, light)."
+    return axe_rules(name, width, scheme) != [] or (scheme == 'light' and width in (1280, 390))
+
 @pytest.fixture(scope='module')
 def survey(shared_page, server)->dict[str, dict]:
-    """Each page loaded once at 1280 px and shown in the six views (the width and the system's colour scheme switched
-    under it, as a reader's can be): what the tests below check, by page name. Each view is saved for review."""
+    """Each page loaded once at 1280 px, then shown in each view a check needs (the width and the system's colour scheme
+    switched under it, as a reader's can be): what the tests below check, by page name. (`make screenshots` saves every
+    page in all six views for review.)"""
     base, site = server
     page, holder = shared_page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = {}
     for path in pages(site):
         name = path.relative_to(site).as_posix()
@@ -110,13 +114,12 @@ def survey(shared_page, server)->dict[str, dict]:
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
             page.wait_for_function('s => document.documentElement.dataset.theme === s', arg=scheme)
-            for width in WIDTHS:
+            for width in (w for w in WIDTHS if needed(name, w, scheme)):   # 1280 px first: the colours are read there
                 page.set_viewport_size({'width': width, 'height': 900})
                 page.evaluate('() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')
-                page.screenshot(path=str(ARTIFACTS/f"{name.removesuffix('.html').replace('/', '-')}-{width}-{scheme}.png"))
+                if width == WIDTHS[0]: v['colours'][scheme] = colours(page)
                 v['axe'][width, scheme] = axe_problems(page, axe_rules(name, width, scheme))
                 if scheme == 'light' and width in (1280, 390): v['images'][width] = page.evaluate(IMAGES_JS)
-            v['colours'][scheme] = colours(page)
     return seen
 
 def test_every_page_loads_cleanly(survey):
@@ -152,6 +155,7 @@ def test_code_shows_whole_at_1280(survey):
     unfocusable = [f'{name}: `{b["first"]}`' for name, v in survey.items() for b in v['code'] if not b['whole'] and not b['focusable']]
     share = whole / total
     lines.append(f'all pages: {whole}/{total} = {share:.1%} of code blocks whole at 1280 px')
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS/'code-width.txt').write_text('\n'.join(lines) + '\n')
     print('\n'.join(lines))
     assert chars >= 92, lines[0]
