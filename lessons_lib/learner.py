@@ -119,6 +119,7 @@ def _cleanup(self:Learner, event:str):
         errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
     raise errors[0]
 
+# %% ../nbs/05_learner.ipynb #e77a032b
 @patch
 def _run(self:Learner, name:str, body:Callable):
     "`before_{name}`, `body()`, always `after_{name}`; a cancellation of `name` ends it."
@@ -251,36 +252,44 @@ class MetricsCB(Callback):
     def _means(self):
         return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
 
-    def before_fit(self, learn:Learner):
-        self.history, self.row, self.start = [], {}, time.perf_counter()
-        self._new_pass()
-        if self.show: self._print('epoch', *self.names, 'time')
+# %% ../nbs/05_learner.ipynb #7d673253
+@patch
+def before_fit(self:MetricsCB, learn:Learner):
+    self.history, self.row, self.start = [], {}, time.perf_counter()
+    self._new_pass()
+    if self.show: self._print('epoch', *self.names, 'time')
 
-    def after_loss(self, learn:Learner):
-        n = len(learn.yb)
-        self.n += n
-        self.sums[0] += learn.loss.item() * n
-        if learn.training: return
-        for i, m in enumerate(self.metrics, 1):
-            self.sums[i] += m(learn.preds, learn.yb).item() * n
+@patch
+def after_loss(self:MetricsCB, learn:Learner):
+    n = len(learn.yb)
+    self.n += n
+    self.sums[0] += learn.loss.item() * n
+    if learn.training: return
+    for i, m in enumerate(self.metrics, 1):
+        self.sums[i] += m(learn.preds, learn.yb).item() * n
 
-    def after_train(self, learn:Learner):
-        if not learn.failed: self.row['train_loss'] = self._means()[0]
-        self._new_pass()
-    def after_validate(self, learn:Learner):
-        if not learn.failed: self.row.update(zip(self.names[1:], self._means()))
-        self._new_pass()
+# %% ../nbs/05_learner.ipynb #41d13758
+@patch
+def after_train(self:MetricsCB, learn:Learner):
+    if not learn.failed: self.row['train_loss'] = self._means()[0]
+    self._new_pass()
 
-    def after_epoch(self, learn:Learner):
-        if learn.failed: return
-        now = time.perf_counter()
-        means = {nm: self.row.get(nm, math.nan) for nm in self.names}
-        row = {'epoch': learn.epoch, **means, 'time': now - self.start}
-        self.history.append(row)
-        self.row, self.start = {}, now
-        if self.show:
-            self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
-                        f"{row['time']:.1f} s")
+@patch
+def after_validate(self:MetricsCB, learn:Learner):
+    if not learn.failed: self.row.update(zip(self.names[1:], self._means()))
+    self._new_pass()
+
+@patch
+def after_epoch(self:MetricsCB, learn:Learner):
+    if learn.failed: return
+    now = time.perf_counter()
+    means = {nm: self.row.get(nm, math.nan) for nm in self.names}
+    row = {'epoch': learn.epoch, **means, 'time': now - self.start}
+    self.history.append(row)
+    self.row, self.start = {}, now
+    if self.show:
+        self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
+                    f"{row['time']:.1f} s")
 
 # %% ../nbs/05_learner.ipynb #e06b824e
 def default_device()->torch.device:
@@ -411,28 +420,39 @@ class LRFinderCB(Callback):
     def before_fit(self, learn:Learner):
         self.state, self.best = clone_state(learn.model), math.inf
         self.lrs, self.losses = [], []
-    def before_batch(self, learn:Learner):
-        if not learn.training: return
-        for g in learn.opt.param_groups:
-            g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
-    def after_loss(self, learn:Learner):
-        if not learn.training: return
-        loss = learn.loss.item()
-        self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
-        self.best = min(self.best, loss)
-        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
-            raise CancelFitException()
-    def before_validate(self, learn:Learner): raise CancelEpochException()
-    def after_fit(self, learn:Learner):
-        if self.state is not None: learn.model.load_state_dict(self.state)
-        self.state = None
 
-    def plot(self, ax:plt.Axes|None=None): # where to draw; None: a new figure
-        "Loss against learning rate, on a log axis."
-        ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
-        ax.plot(self.lrs, self.losses)
-        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
-               title='Learning-rate finder')
+# %% ../nbs/05_learner.ipynb #fd2ea18c
+@patch
+def before_batch(self:LRFinderCB, learn:Learner):
+    if not learn.training: return
+    for g in learn.opt.param_groups:
+        g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
+
+@patch
+def after_loss(self:LRFinderCB, learn:Learner):
+    if not learn.training: return
+    loss = learn.loss.item()
+    self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
+    self.best = min(self.best, loss)
+    if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
+        raise CancelFitException()
+
+@patch
+def before_validate(self:LRFinderCB, learn:Learner): raise CancelEpochException()
+
+@patch
+def after_fit(self:LRFinderCB, learn:Learner):
+    if self.state is not None: learn.model.load_state_dict(self.state)
+    self.state = None
+
+# %% ../nbs/05_learner.ipynb #2d1bb666
+@patch
+def plot(self:LRFinderCB, ax:plt.Axes|None=None): # where to draw; None: a new figure
+    "Loss against learning rate, on a log axis."
+    ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
+    ax.plot(self.lrs, self.losses)
+    ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
+           title='Learning-rate finder')
 
 # %% ../nbs/05_learner.ipynb #d9a0fb0b
 @patch
@@ -464,47 +484,53 @@ class EarlyStoppingCB(Callback):
         if min_delta < 0: raise ValueError(f'min_delta must be >= 0, got {min_delta}')
         store_attr('monitor,patience,min_delta,mode,restore_best')
 
-    def before_fit(self, learn:Learner):
-        self.best = self.best_epoch = self.stopped_epoch = self.state = None
-        self.wait = 0
-        found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
-        if not found:
-            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
-                             'add one to the callbacks')
-        self.metrics = found[0]
-        if self.monitor not in self.metrics.names:
-            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
-                             "which MetricsCB does not compute; "
-                             f"it has {', '.join(self.metrics.names)}")
+# %% ../nbs/05_learner.ipynb #aa38142b
+@patch
+def before_fit(self:EarlyStoppingCB, learn:Learner):
+    self.best = self.best_epoch = self.stopped_epoch = self.state = None
+    self.wait = 0
+    found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
+    if not found:
+        raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
+                         'add one to the callbacks')
+    self.metrics = found[0]
+    if self.monitor not in self.metrics.names:
+        raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
+                         "which MetricsCB does not compute; "
+                         f"it has {', '.join(self.metrics.names)}")
 
-    def improved(self, value:float)->bool:
-        "Whether `value` beats the best so far by more than `min_delta`."
-        if math.isnan(value): return False
-        if self.best is None: return True
-        if self.mode == 'min': return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
+@patch
+def improved(self:EarlyStoppingCB, value:float)->bool:
+    "Whether `value` beats the best so far by more than `min_delta`."
+    if math.isnan(value): return False
+    if self.best is None: return True
+    if self.mode == 'min': return value < self.best - self.min_delta
+    return value > self.best + self.min_delta
 
-    def after_epoch(self, learn:Learner):
-        if learn.failed: return
-        value = self.metrics.history[-1][self.monitor]
-        if self.improved(value):
-            self.best, self.best_epoch, self.wait = value, learn.epoch, 0
-            if self.restore_best: self.state = clone_state(learn.model)
-            return
-        self.wait += 1
-        if self.wait < self.patience: return
-        self.stopped_epoch = learn.epoch
-        best = ('no value so far' if self.best is None
-                else f'best {self.best:.4f} at epoch {self.best_epoch}')
-        msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
-               f"for {self.patience} epoch{'s'*(self.patience > 1)}")
-        print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
-        raise CancelFitException()
+# %% ../nbs/05_learner.ipynb #bfee2ee3
+@patch
+def after_epoch(self:EarlyStoppingCB, learn:Learner):
+    if learn.failed: return
+    value = self.metrics.history[-1][self.monitor]
+    if self.improved(value):
+        self.best, self.best_epoch, self.wait = value, learn.epoch, 0
+        if self.restore_best: self.state = clone_state(learn.model)
+        return
+    self.wait += 1
+    if self.wait < self.patience: return
+    self.stopped_epoch = learn.epoch
+    best = ('no value so far' if self.best is None
+            else f'best {self.best:.4f} at epoch {self.best_epoch}')
+    msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
+           f"for {self.patience} epoch{'s'*(self.patience > 1)}")
+    print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
+    raise CancelFitException()
 
-    def after_fit(self, learn:Learner):
-        if self.restore_best and self.state is not None:
-            learn.model.load_state_dict(self.state)
-        self.state = None
+@patch
+def after_fit(self:EarlyStoppingCB, learn:Learner):
+    if self.restore_best and self.state is not None:
+        learn.model.load_state_dict(self.state)
+    self.state = None
 
 # %% ../nbs/05_learner.ipynb #dcefbd97
 class ProgressCB(Callback):

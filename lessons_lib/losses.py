@@ -88,6 +88,7 @@ def nll(logp:Tensor,           # log-probabilities, classes in the last dim: (..
                          f'there are {c} classes, 0 to {c-1}')
     return _reduce(-logp.gather(-1, target.long().unsqueeze(-1)).squeeze(-1), reduction)
 
+# %% ../nbs/04_softmax.ipynb #7f2c68df
 def cross_entropy(x:Tensor,             # logits, classes in the last dimension: (..., C)
                   target:Tensor,        # integer class indices: (...)
                   reduction:str='mean', # 'mean', 'sum' or 'none'

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, warnings
 import numpy as np, torch
-from fastcore.basics import store_attr
+from fastcore.basics import patch, store_attr
 from torch import Tensor
 
 # %% auto #0
@@ -42,6 +42,7 @@ def _dims(x:Tensor, dim)->tuple[int,...]:
     for d in ds: x.size(d)
     return tuple(d % x.ndim for d in ds)
 
+# %% ../nbs/03_stats.ipynb #27573e78
 def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...],
              pairs:list[tuple[int,int]], keepdim:bool=True, rs:list[Tensor]|None=None):
     "Sums over `dims` of deviations `(x-m)*r` and of their `pairs` of products, blocked."
@@ -63,6 +64,7 @@ def _centred(xs:list[Tensor], ms:list[Tensor], dims:tuple[int,...],
     fin = lambda o: tot(o) if keepdim else tot(o).squeeze(dims)
     return [fin(o) for o in s1], [fin(o) for o in sp]
 
+# %% ../nbs/03_stats.ipynb #ace19b41
 def _fits(x:Tensor, n:int, sq:list[Tensor])->bool:
     "Whether the sums of squares `sq` of `n` values escaped overflow and underflow."
     fi = torch.finfo(x.dtype)
@@ -88,6 +90,7 @@ def _raw_sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]],
         sp = [s / (rs[i] * rs[j]) for s, (i, j) in zip(sp, pairs, strict=True)]
     return n, ms, s1, sp
 
+# %% ../nbs/03_stats.ipynb #3f3bdda5
 def _moments(n, ms:list[Tensor], s1:list[Tensor], sp:list[Tensor],
              pairs:list[tuple[int,int]]):
     "Means, centred sums of products (float64) from `_raw_sums`: means' rounding removed."
@@ -129,6 +132,7 @@ def var(x:Tensor|np.ndarray,      # values
     v, dims = _var64(x, dim, correction)
     return _out(v, x, dims, keepdim)
 
+# %% ../nbs/03_stats.ipynb #008d9c1a
 def std(x:Tensor|np.ndarray,      # values
         dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
         correction:int=0,         # divide by n - correction: 0 population, 1 sample
@@ -169,6 +173,7 @@ def cov(x:Tensor|np.ndarray,      # first variable's values
     n, _, (_, _, c) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
     return _out(c / max(0, n - correction), x, dims, keepdim)
 
+# %% ../nbs/03_stats.ipynb #840d78f6
 def corr(x:Tensor|np.ndarray,      # first variable's values
          y:Tensor|np.ndarray,      # second variable's values, same shape as `x`
          dim:int|tuple|None=None,  # dimension(s) to reduce; all when None
@@ -215,74 +220,85 @@ class RunningStats:
         z = torch.zeros_like(mean, dtype=torch.float64)
         return rs._add(count, mean, z, m2, dtype or mean.dtype)
 
-    def update(self, batch:Tensor|np.ndarray)->RunningStats:
-        "Fold in a batch: sums of deviations from the first batch's mean, or two passes."
-        x = _floats(batch, 'RunningStats.update')
-        dims, kd, k = _dims(x, self.dim), self.keepdim, self._shift
-        n = math.prod(x.shape[d] for d in dims)
-        kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
-        if (k is not None and k.shape == kshape and x.numel() <= BLOCK
-                and k.dtype == x.dtype and k.device == x.device):
-            if self._buf is None or self._buf.shape != x.shape:
-                self._buf = torch.empty_like(x)  # reused: fresh ones cost page faults
-            d = torch.sub(x, k, out=self._buf)
-            s1, s2 = d.sum(dims, keepdim=kd), d.square_().sum(dims, keepdim=kd)
-            if _shift_fits(x, n, s1, s2): return self._add(n, k, s1, s2, x.dtype)
-        n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], kd)
-        self._shift = m
-        return self._add(n, m, s1, s2, x.dtype)
+# %% ../nbs/03_stats.ipynb #e8c7bc10
+@patch
+def update(self:RunningStats, batch:Tensor|np.ndarray)->RunningStats:
+    "Fold in a batch: sums of deviations from the first batch's mean, or two passes."
+    x = _floats(batch, 'RunningStats.update')
+    dims, kd, k = _dims(x, self.dim), self.keepdim, self._shift
+    n = math.prod(x.shape[d] for d in dims)
+    kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
+    if (k is not None and k.shape == kshape and x.numel() <= BLOCK
+            and k.dtype == x.dtype and k.device == x.device):
+        if self._buf is None or self._buf.shape != x.shape:
+            self._buf = torch.empty_like(x)  # reused: fresh ones cost page faults
+        d = torch.sub(x, k, out=self._buf)
+        s1, s2 = d.sum(dims, keepdim=kd), d.square_().sum(dims, keepdim=kd)
+        if _shift_fits(x, n, s1, s2): return self._add(n, k, s1, s2, x.dtype)
+    n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], kd)
+    self._shift = m
+    return self._add(n, m, s1, s2, x.dtype)
 
-    def merge(self, other:RunningStats)->RunningStats:
-        "Fold in another accumulator's statistics, as if fed its batches."
-        if not isinstance(other, RunningStats):
-            raise TypeError(f'RunningStats.merge: expected a RunningStats, '
-                            f'got {type(other).__name__}')
-        for part in other._parts: self._add(*part, other.dtype)
-        return self
+# %% ../nbs/03_stats.ipynb #edbeb885
+@patch
+def merge(self:RunningStats, other:RunningStats)->RunningStats:
+    "Fold in another accumulator's statistics, as if fed its batches."
+    if not isinstance(other, RunningStats):
+        raise TypeError(f'RunningStats.merge: expected a RunningStats, '
+                        f'got {type(other).__name__}')
+    for part in other._parts: self._add(*part, other.dtype)
+    return self
 
-    def _add(self, n:float, m:Tensor, s1:Tensor, s2:Tensor,
-             dtype:torch.dtype)->RunningStats:
-        "Keep a batch's count, shift, sums of deviations from it and of their squares."
-        if m.shape != s1.shape: m = m.view(s1.shape)
-        if self._parts and m.shape != self._parts[0][1].shape:
-            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot '
-                             f'join those of shape {tuple(self._parts[0][1].shape)}')
-        self.dtype = self.dtype or dtype
-        if n: self._parts.append((n, m, s1, s2))
-        self.count += n
-        if len(self._parts) > 256: self._merged()
-        return self
+@patch
+def _add(self:RunningStats, n:float, m:Tensor, s1:Tensor, s2:Tensor,
+         dtype:torch.dtype)->RunningStats:
+    "Keep a batch's count, shift, sums of deviations from it and of their squares."
+    if m.shape != s1.shape: m = m.view(s1.shape)
+    if self._parts and m.shape != self._parts[0][1].shape:
+        raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot '
+                         f'join those of shape {tuple(self._parts[0][1].shape)}')
+    self.dtype = self.dtype or dtype
+    if n: self._parts.append((n, m, s1, s2))
+    self.count += n
+    if len(self._parts) > 256: self._merged()
+    return self
 
-    def _merged(self)->tuple[Tensor, Tensor]:
-        "Mean and $M_2$ of all the parts in float64, merged at once."
-        # $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$
-        if not self.count:
-            raise ValueError('RunningStats: no data yet; call `update` first')
-        ns, ms, s1, s2 = zip(*self._parts)
-        w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
-        ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
-        ms, m2s = ms + s1/w, s2 - s1*s1/w
-        m = (w*ms).sum(0) / self.count
-        m2 = m2s.sum(0) + (w*(ms-m)**2).sum(0)
-        self._parts = [(self.count, m, torch.zeros_like(m), m2)]
-        return m, m2
+# %% ../nbs/03_stats.ipynb #57eebe3d
+@patch
+def _merged(self:RunningStats)->tuple[Tensor, Tensor]:
+    "Mean and $M_2$ of all the parts in float64, merged at once."
+    # $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$
+    if not self.count:
+        raise ValueError('RunningStats: no data yet; call `update` first')
+    ns, ms, s1, s2 = zip(*self._parts)
+    w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
+    ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
+    ms, m2s = ms + s1/w, s2 - s1*s1/w
+    m = (w*ms).sum(0) / self.count
+    m2 = m2s.sum(0) + (w*(ms-m)**2).sum(0)
+    self._parts = [(self.count, m, torch.zeros_like(m), m2)]
+    return m, m2
 
-    @property
-    def moments(self)->tuple[float, Tensor, Tensor]:
-        "Count, mean and $M_2$ in float64: the state `RunningStats.of` resumes from."
-        m, m2 = self._merged()
-        return self.count, m, m2
+@patch(as_prop=True)
+def moments(self:RunningStats)->tuple[float, Tensor, Tensor]:
+    "Count, mean and $M_2$ in float64: the state `RunningStats.of` resumes from."
+    m, m2 = self._merged()
+    return self.count, m, m2
 
-    @property
-    def mean(self)->Tensor: return self._merged()[0].to(self.dtype)
+# %% ../nbs/03_stats.ipynb #a156ad6e
+@patch(as_prop=True)
+def mean(self:RunningStats)->Tensor: return self._merged()[0].to(self.dtype)
 
-    def _var64(self, correction:int)->Tensor:
-        return self._merged()[1].clamp_min(0) / max(0, self.count - correction)
+@patch
+def _var64(self:RunningStats, correction:int)->Tensor:
+    return self._merged()[1].clamp_min(0) / max(0, self.count - correction)
 
-    def var(self, correction:int=0)->Tensor:
-        "Variance of all the data so far: $M_2/(n-\\text{correction})$."
-        return self._var64(correction).to(self.dtype)
+@patch
+def var(self:RunningStats, correction:int=0)->Tensor:
+    "Variance of all the data so far: $M_2/(n-\\text{correction})$."
+    return self._var64(correction).to(self.dtype)
 
-    def std(self, correction:int=0)->Tensor:
-        "Standard deviation of all the data so far, the root taken in float64."
-        return self._var64(correction).sqrt().to(self.dtype)
+@patch
+def std(self:RunningStats, correction:int=0)->Tensor:
+    "Standard deviation of all the data so far, the root taken in float64."
+    return self._var64(correction).sqrt().to(self.dtype)
