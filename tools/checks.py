@@ -10,13 +10,14 @@ Two workers run the steps side by side on the two cores (`plan`, `run_steps`): t
 page in the browser, and beside them the notebooks (`nbdev_test` with the stored-output comparison, once each); then
 the live tests, the other browser tests, the build's and the library's tests, the generated files (their copy reuses
 the nbdev cache the build just refreshed) and ruff, each taken up by whichever worker frees first. The pytest processes
-share what they build once per run in `CHECKS_SHARED_DIR` (tools/sitetest.py). The closing line gives each step's time.
+share what they build once per run in `CHECKS_SHARED_DIR`, and open their pages in the one Chromium the run starts
+(`CHECKS_BROWSER`, tools/sitetest.py). The closing line gives each step's time.
 """
 from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
-from tools.sitetest import SHARED_ENV, SITE_ENV
+from tools.sitetest import BROWSER_ENV, SHARED_ENV, SITE_ENV, shared_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -158,9 +159,10 @@ def run_steps(tally:Tally, steps:list[tuple], workers:int=2):
 def main()->int:
     tally, t0 = Tally(), time.time()
     given = os.environ.get(SITE_ENV)   # deploy.yaml: test the site `make site` built, the one it publishes
-    with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp:
+    with tempfile.TemporaryDirectory(prefix='checks-site-') as tmp, shared_chromium() as browser:
         site = Path(given).absolute() if given else Path(tmp)/'site'
         os.environ[SHARED_ENV] = str(Path(tmp)/'shared')   # what the pytest processes build once between them
+        if browser: os.environ[BROWSER_ENV] = browser      # the one browser their pages open in
         run_steps(tally, plan(site, build=not given))
     split = ', '.join(f'{name.split(" (")[0]} {t:.0f} s' for name, t in tally.times.items())
     print(f'\nmake test took {time.time()-t0:.0f} s ({split})\n{tally.passed} passed, {tally.failed} failed')

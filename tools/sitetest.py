@@ -1,9 +1,10 @@
 """The built site that the checks use (built once per run into a temporary folder), served on 127.0.0.1 and
 opened in headless Chromium; conftest.py's fixtures and tools/bench/bench_live.py use these.
 
-`make test` (tools/checks.py) builds the site once and names it in `SITE_DIR`; the site, browser and live tests then
-check that build instead of building their own (deploy.yaml points `SITE_DIR` at the `_docs/` it publishes)."""
-import configparser, contextlib, functools, os, re, subprocess, sys, tempfile, threading
+`make test` (tools/checks.py) builds the site once and names it in `SITE_DIR`, and starts one Chromium, named in
+`CHECKS_BROWSER`; the site, browser and live tests then check that build in that browser instead of their own
+(deploy.yaml points `SITE_DIR` at the `_docs/` it publishes)."""
+import configparser, contextlib, functools, os, re, socket, subprocess, sys, tempfile, threading
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -102,11 +103,31 @@ def served(site:Path):
     try: yield f'http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}'
     finally: httpd.shutdown()
 
+# the DevTools address of the one Chromium that a `make test` run starts and its test processes share (tools/checks.py)
+BROWSER_ENV = 'CHECKS_BROWSER'
+
 @contextlib.contextmanager
 def chromium():
-    "Headless Debian Chromium driven by Playwright."
+    """Headless Debian Chromium driven by Playwright: the run's shared browser where `CHECKS_BROWSER` names one (closing
+    it then closes only the contexts this process made), else a browser of its own."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        shared = os.environ.get(BROWSER_ENV)
+        b = p.chromium.connect_over_cdp(shared) if shared else p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try: yield b
+        finally: b.close()
+
+@contextlib.contextmanager
+def shared_chromium():
+    """One Chromium, started as `chromium()` starts it, that other processes reach at the DevTools address yielded (on
+    127.0.0.1); None where there is no Chromium (the browser tests then say so themselves)."""
+    if not CHROMIUM.exists():
+        yield None
+        return
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGS, f'--remote-debugging-port={port}'])
+        try: yield f'http://127.0.0.1:{port}'
         finally: b.close()
