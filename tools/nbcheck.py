@@ -149,13 +149,15 @@ def main(argv:list[str])->int:
         print(f'stored outputs of {nb_label(n)}')
     return 0
 
+X86_64 = ('x86_64', 'amd64')   # `platform.machine()` of an x86-64 processor, lower-cased (Linux, Windows)
+
 def reproducible_env(machine:str|None=None)->dict[str,str]:
     """The environment in which torch's float results are the same on every machine: one thread (a sum is split the
     same way), and on x86-64 the AVX2 code paths of torch's own kernels, MKL and oneDNN, whatever wider instructions
     the processor has (an AVX-512 machine otherwise sums in other orders: a trained model's loss differs in the 4th
     digit after three epochs)."""
     env = {'OMP_NUM_THREADS': '1'}
-    if (machine or platform.machine()).lower() in ('x86_64', 'amd64'):
+    if (machine or platform.machine()).lower() in X86_64:
         env |= {'ATEN_CPU_CAPABILITY': 'avx2', 'MKL_CBWR': 'AVX2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
     return env
 

@@ -106,6 +106,10 @@ def served(site:Path):
 # the DevTools address of the one Chromium that a `make test` run starts and its test processes share (tools/checks.py)
 BROWSER_ENV = 'CHECKS_BROWSER'
 
+def launch(p, *args:str):
+    "Headless Debian Chromium, started by Playwright `p` with `ARGS` and `args`."
+    return p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGS, *args])
+
 @contextlib.contextmanager
 def chromium():
     """Headless Debian Chromium driven by Playwright: the run's shared browser where `CHECKS_BROWSER` names one (closing
@@ -113,21 +117,26 @@ def chromium():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         shared = os.environ.get(BROWSER_ENV)
-        b = p.chromium.connect_over_cdp(shared) if shared else p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.connect_over_cdp(shared) if shared else launch(p)
         try: yield b
         finally: b.close()
 
 @contextlib.contextmanager
 def shared_chromium():
     """One Chromium, started as `chromium()` starts it, that other processes reach at the DevTools address yielded (on
-    127.0.0.1); None where there is no Chromium (the browser tests then say so themselves)."""
+    127.0.0.1); None where there is no Chromium or it does not start (each test process then tries its own, and its
+    browser tests report what went wrong)."""
     if not CHROMIUM.exists():
         yield None
         return
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGS, f'--remote-debugging-port={port}'])
+        try: b = launch(p, f'--remote-debugging-port={port}')
+        except Error as e:
+            print(f'{CHROMIUM} did not start for the run ({e}); each browser test process starts its own', file=sys.stderr)
+            yield None
+            return
         try: yield f'http://127.0.0.1:{port}'
         finally: b.close()

@@ -4,7 +4,7 @@ import os, platform, subprocess, sys
 import nbformat
 import pytest
 
-from tools.nbcheck import check_nb, outputs_text, reproducible_env, sanitize, update_nb
+from tools.nbcheck import X86_64, check_nb, outputs_text, reproducible_env, sanitize, update_nb
 
 def test_sanitize_masks_what_varies_between_runs():
     assert sanitize('<Foo object at 0x7f3a2b1c9d90>') == '<Foo object>'
@@ -59,14 +59,12 @@ def test_cell_ref_lines_end_only_at_a_newline():
     assert cell_ref('nbs/a.ipynb', 3, '#| export\n\ndef f(x): pass\n') == 'nbs/a.ipynb, cell 3 (`def f(x): pass`)'
     assert cell_ref('nbs/a.ipynb', 2, 'r\frac{1}{n}\nmore') == 'nbs/a.ipynb, cell 2 (`r\frac{1}{n}`)'   # a form-feed inside
 
-X86 = platform.machine().lower() in ('x86_64', 'amd64')
-
 def test_notebooks_run_on_one_thread_and_on_x86_64_on_avx2_code_paths():
     assert reproducible_env('aarch64') == {'OMP_NUM_THREADS': '1'}
     assert reproducible_env('x86_64') == {'OMP_NUM_THREADS': '1', 'ATEN_CPU_CAPABILITY': 'avx2', 'MKL_CBWR': 'AVX2',
                                           'ONEDNN_MAX_CPU_ISA': 'AVX2'}
 
-@pytest.mark.skipif(not X86, reason='the AVX2 pin applies to x86-64 processors only')
+@pytest.mark.skipif(platform.machine().lower() not in X86_64, reason='the AVX2 pin applies to x86-64 processors only')
 def test_torch_takes_the_avx2_kernels_in_that_environment():
     "On an AVX-512 machine too (the stored outputs of a trained model reproduce only on the same code paths)."
     code = 'import torch; print(torch.backends.cpu.get_cpu_capability(), torch.get_num_threads())'
