@@ -13,7 +13,7 @@ from torch import Tensor
 __all__ = ['BLOCK', 'mean', 'var', 'std', 'mad', 'cov', 'corr', 'RunningStats']
 
 # %% ../nbs/03_stats.ipynb #ce4bf69b
-BLOCK = 1 << 16  # elements per block of the second pass: its temporaries stay in cache
+BLOCK = 1 << 16  # elements per block of the second pass, small enough for its temporaries to fit in cache
 
 def _floats(x, fn:str)->Tensor:
     "`x` as a non-empty float tensor for `fn`: ints, bool in float64; halves in float32."
