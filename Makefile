@@ -16,6 +16,8 @@ help:
 	@echo "make bench   benchmarks, printed as ratios"
 	@echo "make screenshots   every page at 1280, 1024 and 390 px, light and dark, in tests/artifacts/ for review"
 	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
+	@echo "make chromium   Playwright's Chromium for the browser tests, where the machine has none (prints CHROMIUM_PATH=...)"
+	@echo "make deploy-check   deploy.yaml's build job here: its run: steps in a fresh clone, and what it would upload"
 
 # The virtual environment, rebuilt when the pinned requirements change.
 $(STAMP): settings.ini setup.py
@@ -77,6 +79,20 @@ screenshots: export
 
 outputs: install
 	$(BIN)/python -m tools.nbcheck --update $(NB)
+
+# Playwright's build of Chromium, for a machine with no Chromium of its own (a Mac; an ARM Linux runner, whose image
+# has no Google Chrome): downloaded into Playwright's cache, its path printed last as CHROMIUM_PATH=..., the variable
+# tools/sitetest.py reads. `.ci/run` runs this when it finds no other Chromium. On Linux, WITH_DEPS=1 also installs the
+# system libraries it needs (Playwright runs apt-get, with sudo when not root: Debian and Ubuntu only).
+.PHONY: chromium deploy-check
+chromium: install
+	$(BIN)/playwright install $(if $(WITH_DEPS),--with-deps )chromium
+	@$(BIN)/python -c 'from playwright.sync_api import sync_playwright as s; p = s().start(); print(f"CHROMIUM_PATH={p.chromium.executable_path}"); p.stop()'
+
+# The build job of .github/workflows/deploy.yaml run here, as GitHub runs it: its `run:` steps in order in a fresh clone
+# of the last commit, with the job's environment, then its upload checked (tools/deploysteps.py). Slow: make test inside.
+deploy-check: install
+	$(BIN)/python -m tools.deploysteps
 
 clean:
 	rm -rf _docs _proc tests/artifacts build *.egg-info
