@@ -10,10 +10,13 @@ from hypothesis import settings
 from tests.browsing import new_context, open_tab, visit, watch
 from tools.sitetest import CHROMIUM, ROOT, SHARED_ENV, built_site, chromium, served
 
-# `.ci/run` sets HYPOTHESIS_PROFILE=ci: the same examples on every CI run, so a landing never turns on a new random draw
-# (a failure found anywhere else is printed with its reproduction blob and kept in .hypothesis/ to be fixed)
-settings.register_profile('ci', derandomize=True, print_blob=True)
-settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'default'))
+# `.ci/run` sets HYPOTHESIS_PROFILE=ci: the same examples on every CI run, so a landing never turns on a new random draw.
+# A local run explores new examples, and keeps none: with an example database (.hypothesis/), one unlucky draw would
+# fail every later local run while CI never sees it. A failure prints its `@reproduce_failure` blob instead; fix the
+# code, and pin the case as an `@example` of the test.
+settings.register_profile('ci', derandomize=True, database=None, print_blob=True)
+settings.register_profile('local', database=None, print_blob=True)
+settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'local'))
 
 def build_lessons_site(d:Path)->Path:
     "The fixture project of two lessons (the second in nbs/lesson_b/) copied into `d` and built offline, strict checks included."

@@ -14,7 +14,9 @@ share what they build once per run in `CHECKS_SHARED_DIR`, and open their pages 
 (`CHECKS_BROWSER`, tools/sitetest.py). The closing line gives each step's time.
 """
 from __future__ import annotations
-import hashlib, os, re, shutil, subprocess, sys, tempfile, threading, time
+import hashlib, json, os, shutil, subprocess, sys, tempfile, threading, time
+import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 from tools.sitetest import BROWSER_ENV, SHARED_ENV, SITE_ENV, shared_chromium
@@ -81,27 +83,38 @@ def ruff()->tuple[int,int,str]:
     fix = 'fix these in the notebooks (lessons_lib/ is generated) or in tools/ and tests/; `.venv/bin/ruff check --fix` fixes some'
     return n, bad, f'{out}\n{fix}' if bad else out
 
-def notebooks_step()->tuple[int,int,str]:
-    "Every notebook executed once: `nbdev_test` (2 workers) that also compares the stored outputs (tools/nbcheck.py)."
-    from tools.notebooks import notebooks
-    rc, out = run(sys.executable, '-m', 'tools.nbcheck', '--n_workers', '2', '--timing')
-    failed = re.findall(r'^\t(\S+\.ipynb)$', out, re.M)
-    return len(notebooks()), (max(len(failed), 1) if rc else 0), out
+def notebooks_step(env:dict|None=None)->tuple[int,int,str]:
+    """Every notebook executed once (tools/nbcheck.py, two workers): its tests pass and its outputs reproduce. `env`: the
+    CPU code path and thread count to run under, on top of the caller's. The counts come from nbcheck's results file."""
+    with tempfile.TemporaryDirectory(prefix='checks-nbs-') as tmp:
+        results = Path(tmp)/'results.json'
+        rc, out = run(sys.executable, '-m', 'tools.nbcheck', '--n_workers', '2', '--timing', '--json', results, env=env)
+        if not results.exists(): return 1, 1, f'{out}\nthe notebook check ended without results (exit {rc})'
+        found = json.loads(results.read_text())
+    return len(found), sum(1 for r in found if r['problems']), out
+
+# The notebooks once more on torch's generic code path with two threads: float sums in other orders than the first
+# run's, as on another processor, so an output that holds only where it was stored fails here, not on a contributor's
+# machine. (`default` is a code path every processor has; the caller's own run above may be AVX-512, AVX2 or NEON.)
+ANOTHER_MACHINE = {'ATEN_CPU_CAPABILITY': 'default', 'OMP_NUM_THREADS': '2'}
 
 def site_step(site:Path)->tuple[int,int,str]:
     "The offline build into `site` (not `_docs/`), as `make site` builds it."
     return single(sys.executable, '-m', 'tools.sitebuild', '--quiet', '--out', site)
 
 def pytest_step(site:Path, *paths:str)->tuple[int,int,str]:
-    "pytest over `paths` of tests/ (`--ignore=...` too), checking the site the site step built (a failed build fails them)."
-    rc, out = run(sys.executable, '-m', 'pytest', *(f'tests/{f}' if not f.startswith('-') else f for f in paths), '-q', '-rs',
-                  '-p', 'no:cacheprovider', '--durations=5', env={SITE_ENV: str(site)})
-    last = out.splitlines()[-1] if out else ''
-    counts = {k: int(n) for n, k in re.findall(r'(\d+) (passed|failed|errors?|skipped)', last)}
-    failed = counts.get('failed', 0) + counts.get('error', 0) + counts.get('errors', 0)
+    """pytest over `paths` of tests/ (`--ignore=...` too), checking the site the site step built; the counts come from
+    pytest's JUnit XML report."""
+    with tempfile.TemporaryDirectory(prefix='checks-pytest-') as tmp:
+        report = Path(tmp)/'report.xml'
+        rc, out = run(sys.executable, '-m', 'pytest', *(f'tests/{f}' if not f.startswith('-') else f for f in paths), '-q', '-rs',
+                      '-p', 'no:cacheprovider', '--durations=5', f'--junitxml={report}', env={SITE_ENV: str(site)})
+        suites = ET.parse(report).getroot().iter('testsuite') if report.exists() else []
+        counts = Counter({k: sum(int(s.get(k, 0)) for s in suites) for k in ('tests', 'failures', 'errors', 'skipped')})
+    failed = counts['failures'] + counts['errors']
     if rc == 5: failed, out = 1, out + '\npytest collected no tests: nothing was checked'
     elif rc and not failed: failed = 1   # pytest itself broke (collection, usage)
-    return counts.get('passed', 0) + failed, failed, out
+    return counts['tests'] - counts['skipped'] - (counts['failures'] + counts['errors']) + failed, failed, out
 
 class Tally:
     "The running count, and each step's report printed whole as the step ends (the lanes run side by side)."
@@ -118,8 +131,15 @@ class Tally:
             print(f"--- {'FAIL' if bad else 'ok'}: {name}: {n-bad} passed, {bad} failed ({time.time()-t:.0f} s)", flush=True)
         return not bad
 
+    def skip(self, name:str, why:str):
+        "A step not run because a step it needs failed: one line, counted neither way (the failure is counted once)."
+        with self.lock: print(f'\n--- skipped: {name}: {why}', flush=True)
+
 SITE = 'site builds'
+NOTEBOOKS = 'notebooks: tests and stored outputs'
 HYGIENE = 'generated files are up to date (nbdev_clean, nbdev_export, README.md)'
+# Why a step is skipped when a step it needs failed
+SKIPPED_BECAUSE = {SITE: 'the site did not build', NOTEBOOKS: 'the notebooks failed on this machine (above)'}
 
 def plan(site:Path, build:bool)->list[tuple]:
     """Each step as (name, function, arguments, the steps it waits for), in the order a free worker takes them up: the
@@ -127,11 +147,13 @@ def plan(site:Path, build:bool)->list[tuple]:
     the others longest first, so that the two workers end close together."""
     needs_site = {SITE} if build else set()
     return ([(SITE, site_step, (site,), set())] if build else []) + [
-        ('nbdev_test and stored outputs', notebooks_step, (), set()),
+        (NOTEBOOKS, notebooks_step, (), set()),
         ('pytest tests/browser/test_every_page.py', pytest_step, (site, 'browser/test_every_page.py'), needs_site),
         ('pytest tests/live', pytest_step, (site, 'live'), needs_site),
+        ('notebooks on another code path (ATEN_CPU_CAPABILITY=default, 2 threads)', notebooks_step, (ANOTHER_MACHINE,), {NOTEBOOKS}),
         ('pytest tests/browser, other files', pytest_step, (site, 'browser', '--ignore=tests/browser/test_every_page.py'), needs_site),
         ('pytest tests/sitebuild', pytest_step, (site, 'sitebuild'), needs_site),   # it checks the built site too
+        ('pytest tests/tools', pytest_step, (site, 'tools'), set()),
         ('pytest tests/library', pytest_step, (site, 'library'), set()),
         # after the site build: it brings nbdev's cache (_proc) up to date, which the README step's copy reuses
         (HYGIENE, hygiene, (), needs_site),
@@ -139,8 +161,9 @@ def plan(site:Path, build:bool)->list[tuple]:
     ]
 
 def run_steps(tally:Tally, steps:list[tuple], workers:int=2):
-    "Run `steps` (as `plan` gives them) on `workers` threads, each taking the first step whose prerequisites have ended."
-    pending, ended, cond = list(steps), set(), threading.Condition()
+    """Run `steps` (as `plan` gives them) on `workers` threads, each taking the first step whose prerequisites have ended;
+    a step whose prerequisite failed is skipped with one line."""
+    pending, ended, failed, cond = list(steps), set(), set(), threading.Condition()
     def worker():
         while True:
             with cond:
@@ -148,10 +171,16 @@ def run_steps(tally:Tally, steps:list[tuple], workers:int=2):
                     if not pending: return
                     cond.wait()
                 pending.remove(step)
-            name, fn, args, _ = step
-            try: tally.step(name, fn, *args)
+            name, fn, args, needs = step
+            ok = False
+            try:
+                if bad := sorted(needs & failed): tally.skip(name, SKIPPED_BECAUSE.get(bad[0], f'{bad[0]} failed'))
+                else: ok = tally.step(name, fn, *args)
             finally:
-                with cond: ended.add(name); cond.notify_all()
+                with cond:
+                    ended.add(name)
+                    if not ok: failed.add(name)
+                    cond.notify_all()
     threads = [threading.Thread(target=worker) for _ in range(workers)]
     for t in threads: t.start()
     for t in threads: t.join()

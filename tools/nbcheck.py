@@ -1,27 +1,28 @@
-"""`nbdev_test` that also checks the stored outputs: one execution of each notebook both runs its tests and compares
-every text output with the one committed in the notebook, so the site never shows a stale result.
+"""The notebook check: each notebook executed once, in a fresh shell, as `nbdev_test` runs it, and every text output
+compared with the one stored in the notebook, so the site never shows a result its code no longer produces.
 
-    python -m tools.nbcheck [nbdev_test options]   # = nbdev_test (same options: --path, --n_workers, --flags, --timing)
+    python -m tools.nbcheck [--path NB] [--n_workers N] [--flags slow] [--timing] [--json FILE]
     python -m tools.nbcheck --update NB [NB ...]   # execute every cell (slow ones too) and store the outputs
 
-It is nbdev's own `nbdev_test` and `test_nb`, with the shell they execute notebooks in (execnb's `CaptureShell`)
-replaced by `OutputCheckingShell`, which compares each cell after it runs. Cells that `nbdev_test` skips
-(`#| eval: false`, settings.ini `tst_flags` such as `#| slow`) keep their stored outputs. Images are compared only
-through their text fallback (their bytes vary by platform). Timings, memory addresses, temporary paths and the line
-numbers of source links are masked before comparing (see `SANITIZERS`).
+`check_nb` processes a notebook as `nbdev_test` does (nbdev's `NBProcessor` with its front-matter processor), skips the
+cells `nbdev_test` skips (`#| eval: false`, the flags of settings.ini `tst_flags` such as `#| slow`, whose stored outputs
+stay), runs the others in execnb's `CaptureShell`, and returns a `NbResult`: every cell whose fresh output differs from
+the stored one, and the cell that raised, each named as Jupyter numbers it. Numbers are compared as printed numbers
+(`tools/numdiff.py`): float results vary in their last digits between machines. Images are compared through their text
+fallback only; timings, memory addresses, temporary paths and source-link line numbers are masked (`SANITIZERS`).
 """
 from __future__ import annotations
-import contextlib, difflib, io, json, os, platform, re, subprocess, sys
+import argparse, difflib, json, os, sys, time, traceback
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+import re
 
-import nbdev.test
+from fastcore.parallel import parallel
 from nbdev.config import get_config
-from execnb.shell import CaptureShell, format_exc
 
-from tools.cellref import cell_ref
+from tools.cellref import ROOT, cell_ref, nb_label
 from tools.notebooks import notebooks
-
-ROOT = Path(__file__).resolve().parents[1]
+from tools.numdiff import NONE, Tolerance, mismatches
 
 TEXT_MIMES = ('text/plain', 'text/markdown', 'text/latex')
 
@@ -60,109 +61,140 @@ def outputs_text(outputs)->str:
         else: parts.append((('stream', o.get('name')) if o.get('output_type') == 'stream' else ('other', None), t))
     return sanitize('\n'.join(t for _, t in parts))
 
-def nb_label(fn:Path)->str:
-    "`nbs/03_stats.ipynb`: the notebook as a contributor types it (relative to the project root when inside it)."
-    fn = Path(fn).absolute()
-    return fn.relative_to(ROOT).as_posix() if fn.is_relative_to(ROOT) else str(fn)
+def fix_command(fn:Path)->str:
+    return f'make outputs NB={nb_label(fn)}'
 
-def source_numbers(fn:Path, cells)->dict[int,int]:
-    """Each of `cells` (nbdev's processed notebook, which drops and inserts cells) → its number in the source notebook
-    `fn`, as Jupyter counts cells (1-based, all kinds), matched by source in order."""
-    src = [''.join(c.get('source', '')) if isinstance(c.get('source'), list) else c.get('source', '')
-           for c in json.loads(Path(fn).read_text(encoding='utf-8'))['cells']]
-    res, j = {}, 0
-    for c in cells:
-        if c.cell_type != 'code': continue
-        k = next((k for k in range(j, len(src)) if src[k] == c.source), None)
-        if k is not None: res[c.idx_], j = k + 1, k + 1
+@dataclass
+class NbResult:
+    "What checking one notebook found: a message per differing or failing cell (each names the cell), and the time."
+    nb: str
+    problems: list[str] = field(default_factory=list)
+    cells_run: int = 0
+    seconds: float = 0.
+
+    @property
+    def ok(self)->bool: return not self.problems
+
+    def report(self)->str:
+        "The problems, then what to run about them."
+        if self.ok: return ''
+        fix = f'make outputs NB={self.nb}'
+        return '\n'.join(self.problems) + f'\nFix what raised, if anything; when the new outputs are right, store them: `{fix}`'
+
+def skipped(cell, flags:set[str])->bool:
+    "Whether `nbdev_test` skips `cell` (nbdev.test.test_nb's rule): not code, `#| eval: false`, or one of `flags`."
+    if cell.cell_type != 'code': return True
+    if 'nbdev_export' + '(' in cell.source: return True
+    direc = getattr(cell, 'directives_', {}) or {}
+    return direc.get('eval:', [''])[0].lower() == 'false' or bool(flags & direc.keys())
+
+def stale(ref:str, stored:str, fresh:str, tol:Tolerance)->str|None:
+    "The message for a cell whose fresh output `fresh` differs from `stored` beyond `tol`, or None."
+    found = mismatches(stored, fresh, tol)
+    if not found: return None
+    diff = difflib.unified_diff(stored.splitlines(), fresh.splitlines(), 'stored', 'now', lineterm='', n=1)
+    return f'{ref}: the stored output differs from a fresh run: ' + '; '.join(found) + '\n' + '\n'.join(diff)
+
+def check_nb(fn:str|Path, force_flags:tuple[str,...]=())->NbResult:
+    """Execute notebook `fn` as `nbdev_test` does and compare each executed cell's text outputs with the stored ones.
+    A cell that raises ends the run (later cells need it); differing outputs before it are all reported."""
+    from execnb.shell import CaptureShell, format_exc
+    from fastcore.xtras import working_directory
+    from nbdev.frontmatter import FrontmatterProc
+    from nbdev.process import NBProcessor
+    fn, t0 = Path(fn).absolute(), time.time()
+    res, label = NbResult(nb_label(fn)), nb_label(fn)
+    if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))
+    os.environ['IN_TEST'] = '1'
+    flags = set(get_config().tst_flags.split()) - set(force_flags)
+    nb = NBProcessor(fn, procs=FrontmatterProc, process=True).nb
+    shell = CaptureShell(fn)
+    with working_directory(fn.parent):
+        for cell in nb.cells:
+            if skipped(cell, flags): continue
+            ref = cell_ref(label, cell.idx_ + 1, cell.source)
+            try: tol = Tolerance.parse(cell.directives_['tolerance']) if 'tolerance' in cell.directives_ else NONE
+            except ValueError as e:
+                res.problems.append(f'{ref}: {e}')
+                tol = NONE
+            outs = shell.run(cell.source)
+            res.cells_run += 1
+            if shell.exc is not None:
+                tb = ''.join(format_exc(shell.exc))
+                res.problems.append(f'{ref} raised {type(shell.exc).__name__}:\n{tb}'.rstrip())
+                break
+            if msg := stale(ref, outputs_text(cell.get('outputs', [])), outputs_text(outs), tol): res.problems.append(msg)
+    res.seconds = time.time() - t0
     return res
 
-class OutputCheckingShell(CaptureShell):
-    "execnb's shell as `nbdev_test` uses it, also comparing each executed cell's text outputs with the stored ones."
-    def __init__(self, path, *args, **kwargs):
-        self.nb_path, self.current, self.problems, self.numbers = Path(path), None, [], {}
-        super().__init__(path, *args, **kwargs)
-
-    def run_all(self, nb, exc_stop=False, preproc=lambda c: False, postproc=lambda c: False, **kwargs):
-        stored = {c.idx_: outputs_text(c.get('outputs', [])) for c in nb.cells if c.cell_type == 'code'}
-        self.numbers = source_numbers(self.nb_path, nb.cells)
-        def compare(cell):
-            postproc(cell)
-            if self.exc: return                       # the traceback is the report
-            got = outputs_text(cell.get('outputs', []))
-            if got != stored[cell.idx_]:
-                diff = difflib.unified_diff(stored[cell.idx_].splitlines(), got.splitlines(), 'stored', 'now', lineterm='', n=1)
-                self.problems.append(f'{self.ref(cell)}: the stored output differs from a fresh run\n' + '\n'.join(diff))
-        super().run_all(nb, exc_stop=exc_stop, preproc=preproc, postproc=compare, **kwargs)
-        if self.problems: raise AssertionError('stored outputs differ')   # `test_nb` counts the notebook as failed
-
-    def cell(self, cell, *args, **kwargs):
-        self.current = cell
-        return super().cell(cell, *args, **kwargs)
-
-    def ref(self, cell)->str:
-        return cell_ref(nb_label(self.nb_path), self.numbers.get(cell.idx_, cell.idx_ + 1), cell.source)
-
-    def prettytb(self, fname=None)->str:
-        "What `test_nb` prints for a failed notebook: the differing cells, or the cell that raised and its traceback."
-        fix = f'make outputs NB={nb_label(self.nb_path)}'
-        if self.problems: return '\n'.join(self.problems) + f'\nIf the new outputs are right, store them: `{fix}`\n'
-        where = self.ref(self.current) if self.current is not None else nb_label(self.nb_path)
-        return f'{where} raised {type(self.exc).__name__}:\n{"".join(format_exc(self.exc))}\nFix the cell, then `{fix}`\n'
-
 def update_nb(fn:str|Path):
-    "Execute every cell of `fn` (slow ones too) in a fresh shell, store the outputs, then `nbdev_clean` it."
+    """Execute every cell of `fn` (slow ones too) in a fresh shell, store the outputs, then `nbdev_clean` it. A cell that
+    raises is named, with its traceback, in a `RuntimeError`, and the notebook is left as it was."""
+    import subprocess
     from execnb.nbio import read_nb, write_nb
+    from execnb.shell import CaptureShell, format_exc
     from fastcore.xtras import working_directory
     fn = Path(fn).resolve()
     nb, shell = read_nb(fn), CaptureShell(fn)
-    with working_directory(fn.parent): shell.run_all(nb, exc_stop=True)
+    with working_directory(fn.parent):
+        for cell in nb.cells:
+            if cell.cell_type != 'code': continue
+            cell.outputs = shell.run(cell.source)
+            if shell.exc is not None:
+                raise RuntimeError(f'{cell_ref(nb_label(fn), cell.idx_ + 1, cell.source)} raised {type(shell.exc).__name__}:\n'
+                                   f'{"".join(format_exc(shell.exc))}\nNothing was stored: fix the cell, then `{fix_command(fn)}`')
+            cell.execution_count = None
     write_nb(nb, fn)
     subprocess.run([Path(sys.executable).parent/'nbdev_clean', '--fname', str(fn)], check=True, cwd=ROOT)
 
-@contextlib.contextmanager
-def checking_outputs():
-    "Within the block, nbdev's `test_nb` and `nbdev_test` execute notebooks in `OutputCheckingShell`."
-    saved, nbdev.test.CaptureShell = nbdev.test.CaptureShell, OutputCheckingShell   # forked workers inherit it
-    try: yield
-    finally: nbdev.test.CaptureShell = saved
+def _check(fn:Path, force_flags:tuple[str,...]=())->NbResult:
+    "`check_nb` that turns a crash of the check itself into a result naming the notebook (a worker never dies unseen)."
+    try: return check_nb(fn, force_flags)
+    except Exception: return NbResult(nb_label(fn), [f'{nb_label(fn)}: the check itself failed:\n{traceback.format_exc()}'.rstrip()])
 
-def check_nb(fn:str|Path)->tuple[bool,str]:
-    "Notebook `fn` through nbdev's `test_nb` (settings.ini's `tst_flags` skipped) with its outputs compared: passed?, report."
-    err = io.StringIO()
-    with checking_outputs(), contextlib.redirect_stderr(err):
-        ok, _ = nbdev.test.test_nb(Path(fn).absolute(), skip_flags=get_config().tst_flags.split(), basepath=ROOT)
-    return ok, err.getvalue()
+def check_nbs(files:list[Path], n_workers:int=0, force_flags:tuple[str,...]=(), method:str|None=None)->list[NbResult]:
+    """`check_nb` over `files`, `n_workers` processes at a time (0: in this process), in the order of `files`; `method`:
+    how workers start (`fork`, `spawn`, `forkserver`; None: the platform's default)."""
+    return list(parallel(_check, files, force_flags=force_flags, n_workers=n_workers, method=method, threadpool=False))
 
-def test_nbs(argv:list[str])->int:
-    "`nbdev_test` itself, parsing `argv` as its command line, with every notebook executed in `OutputCheckingShell`."
-    sys.argv = ['nbdev_test', *argv]
-    with checking_outputs():
-        try: nbdev.test.nbdev_test()
-        except SystemExit as e: return e.code if isinstance(e.code, int) else 1
-    return 0
+def parse_args(argv:list[str])->argparse.Namespace:
+    p = argparse.ArgumentParser(prog='python -m tools.nbcheck', description=__doc__.split('\n')[0])
+    p.add_argument('--path', help='a notebook, a folder or a glob of them (default: every notebook nbdev lists)')
+    p.add_argument('--n_workers', type=int, default=None, help='processes side by side (default: one per core, at most 8)')
+    p.add_argument('--flags', default='', help='space-separated test flags to run after all (e.g. "slow")')
+    p.add_argument('--timing', action='store_true', help='print how long each notebook took, slowest first')
+    p.add_argument('--json', type=Path, help='also write the results to this file, for tools/checks.py')
+    p.add_argument('--update', nargs='*', metavar='NB', help='execute these notebooks (all when none is named) and store their outputs')
+    return p.parse_args(argv)
 
 def main(argv:list[str])->int:
-    if argv[:1] != ['--update']: return test_nbs(argv)
-    for n in argv[1:] or notebooks():
-        update_nb(n)
-        print(f'stored outputs of {nb_label(n)}')
-    return 0
-
-X86_64 = ('x86_64', 'amd64')   # `platform.machine()` of an x86-64 processor, lower-cased (Linux, Windows)
-
-def reproducible_env(machine:str|None=None)->dict[str,str]:
-    """The environment in which torch's float results are the same on every machine: one thread (a sum is split the
-    same way), and on x86-64 the AVX2 code paths of torch's own kernels, MKL and oneDNN, whatever wider instructions
-    the processor has (an AVX-512 machine otherwise sums in other orders: a trained model's loss differs in the 4th
-    digit after three epochs)."""
-    env = {'OMP_NUM_THREADS': '1'}
-    if (machine or platform.machine()).lower() in X86_64:
-        env |= {'ATEN_CPU_CAPABILITY': 'avx2', 'MKL_CBWR': 'AVX2', 'ONEDNN_MAX_CPU_ISA': 'AVX2'}
-    return env
+    args = parse_args(argv)
+    if args.update is not None:
+        for n in args.update or notebooks():
+            try: update_nb(n)
+            except RuntimeError as e:
+                print(e, file=sys.stderr)
+                return 1
+            print(f'stored outputs of {nb_label(n)}')
+        return 0
+    files = notebooks(args.path)
+    if not files:
+        print(f'no notebook matches --path {args.path}', file=sys.stderr)
+        return 2
+    n_workers = min(os.cpu_count() or 1, 8, len(files)) if args.n_workers is None else args.n_workers
+    # torch's threads share the cores with the other workers' (a caller's OMP_NUM_THREADS wins)
+    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // max(n_workers, 1))))
+    results = check_nbs(files, n_workers if len(files) > 1 else 0, tuple(args.flags.split()))
+    for r in results:
+        if not r.ok: print(r.report(), file=sys.stderr, end='\n\n')
+    if args.timing:
+        for r in sorted(results, key=lambda r: -r.seconds): print(f'{r.nb}: {r.seconds:.1f} s, {r.cells_run} cells')
+    if args.json: args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
+    failed = [r.nb for r in results if not r.ok]
+    print(f'{len(results) - len(failed)} of {len(results)} notebooks passed' + (f'; failed: {", ".join(failed)}' if failed else ''))
+    return 1 if failed else 0
 
 if __name__ == '__main__':
     os.environ.setdefault('PYTHONUNBUFFERED', '1')
-    # set before any worker imports torch; the notebooks' two workers use the two cores
-    os.environ.update(reproducible_env())
-    sys.exit(main(sys.argv[1:]))
+    from tools.nbcheck import main as _main   # the workers' functions are `tools.nbcheck`'s, which any start method imports
+    sys.exit(_main(sys.argv[1:]))

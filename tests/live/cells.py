@@ -43,7 +43,7 @@ class Tab:
     stored: list = field(default_factory=list)   # each live cell's stored output, as the page was opened
     shown: list = field(default_factory=list)    # each live cell's output after one Run on the last cell ran them all
     statuses: list = field(default_factory=list) # (start of a cell's code, status) as they were shown, where recorded
-    first_run: tuple = ()                        # (seconds from Run to done, output) of the first Run, where timed
+    first_run: str = ''                          # the output of the first Run, where recorded
 
     @property
     def cells(self): return self.page.locator(f'div.{CELL}.{LIVE}')

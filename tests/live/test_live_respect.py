@@ -1,14 +1,15 @@
 """Live cells that respect the reader, in headless Chromium: start-up progress on the clicked cell, Python loading as
-soon as a live cell is in view (then the first output within 2 s), 200,000 printed lines finishing within seconds
-while no task of the page's main thread uses 50 ms of CPU (tests/live/mainthread.py), the worker reaching only the
-site's own origin, one Colab note per run of cells that need Colab, and a runaway printing loop that Stop ends (the
-next Run in a new interpreter). The pages are opened once each (conftest.py); a test that edits a cell Resets it."""
-import contextlib, re, threading, time
+soon as a live cell is in view, 200,000 printed lines reaching the page in batches that never exceed the cell's cap
+(tests/live/domwork.py), the worker reaching only the site's own origin, one Colab note per run of cells that need
+Colab, and a runaway printing loop that sends nothing past its cap and that Stop ends (the next Run in a new
+interpreter). How long these take is measured by `make bench` (tools/bench/bench_live.py), not asserted here. The pages
+are opened once each (conftest.py); a test that edits a cell Resets it."""
+import contextlib, re, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.live.cells import edit, edit_and_run, live_cell, run
 from tests.live.conftest import DATA_MODEL_FIRST
-from tests.live.mainthread import LONG_TASK_MS, long_tasks, main_thread_tasks, summary
+from tests.live.domwork import MAX_LINES, output_growth
 
 def test_progress_shows_on_the_clicked_cell(callbacks_tab):
     "With nothing loaded ahead, the cell whose Run was pressed (the last) shows the start-up progress."
@@ -16,34 +17,28 @@ def test_progress_shows_on_the_clicked_cell(callbacks_tab):
     mine = [t for c, t in callbacks_tab.statuses if c == clicked]
     assert any(re.match(r'Starting Python… \d+%', t) for t in mine), f'no progress on the clicked cell: {mine[:10]}'
 
-def test_python_loads_when_a_live_cell_comes_into_view_then_runs_within_2_s(data_model_tab):
-    took, out = data_model_tab.first_run
-    assert out.strip() == '3.01'
-    assert took < 2, f'first output {took:.2f} s after Run on a page where Python had loaded'
+def test_python_loads_when_a_live_cell_comes_into_view(data_model_tab):
+    "The fixture waited for Python to load with a live cell in view and nothing run; then Run gives the cell's output."
+    assert data_model_tab.first_run.strip() == '3.01'
 
-def test_the_main_thread_measurement_sees_a_blocking_task(data_model_tab):
-    """A script that keeps the page's main thread spinning for 300 ms shows as one long task, whose CPU time is at most
-    its wall time (less on a busy machine, where the spinning thread waits for a core): the measurement can fail."""
+def test_the_line_count_sees_a_task_that_adds_too_much(data_model_tab):
+    "A script that adds 200,000 lines to a cell in one task shows as one batch of 200,000: the measurement can fail."
     page = data_model_tab.page
-    with main_thread_tasks(page) as tasks:
-        page.evaluate('() => { const end = performance.now() + 300; while (performance.now() < end); }')
-    spin = max(tasks, key=lambda t: t.cpu_ms)
-    assert len(long_tasks(tasks)) == 1 and 300 <= spin.wall_ms and spin.cpu_ms <= spin.wall_ms, summary(tasks)
+    cell = live_cell(page, DATA_MODEL_FIRST)
+    with output_growth(cell) as growth:
+        cell.evaluate("c => c.append(Object.assign(document.createElement('pre'), {textContent: '0\\n'.repeat(200000)}))")
+    cell.evaluate("c => c.lastElementChild.remove()")
+    assert growth.batches == [200_000], growth
 
-def test_200000_lines_finish_within_seconds_and_the_page_stays_responsive(data_model_tab):
+def test_200000_lines_reach_the_page_in_batches_within_the_cap(data_model_tab):
     page, since = data_model_tab.page, len(data_model_tab.problems)
     cell = live_cell(page, DATA_MODEL_FIRST)
-    with main_thread_tasks(page) as tasks:
-        t = time.perf_counter()
-        out = edit_and_run(cell, 'for i in range(200_000): print(i)')
-        took = time.perf_counter() - t
+    with output_growth(cell) as growth: out = edit_and_run(cell, 'for i in range(200_000): print(i)')
     note = cell.locator('.live-truncated').inner_text()
     cell.locator('button', has_text='Reset').click()
-    print(f'200,000 lines: {took:.2f} s from Run to done; {summary(tasks)}')
-    assert out.startswith('0\n1\n2\n') and '4999\n' in out
-    assert 'Output truncated: 195,000 more lines not shown.' in note, note
-    assert took < 10, f'{took:.1f} s'
-    assert not long_tasks(tasks), f'tasks of over {LONG_TASK_MS} ms of CPU on the main thread: {long_tasks(tasks)}'
+    assert out.startswith('0\n1\n2\n') and f'{MAX_LINES - 1}\n' in out and f'\n{MAX_LINES}\n' not in out
+    assert f'Output truncated: {200_000 - MAX_LINES:,} more lines not shown.' in note, note
+    assert growth.total == MAX_LINES and growth.most <= MAX_LINES, growth
     assert not data_model_tab.problems[since:], data_model_tab.problems[since:]
 
 @contextlib.contextmanager
@@ -97,18 +92,18 @@ def test_consecutive_colab_cells_share_one_note(callbacks_tab):
     assert notes.locator('a').first.get_attribute('href').startswith('https://colab.research.google.com/github/')
 
 def test_stop_ends_a_printing_loop_and_the_next_run_starts_a_new_python(data_model_tab):
-    "The last test here: it restarts the data-model page's Python."
+    "The last test here: it restarts the data-model page's Python. Past its cap, the loop sends the page nothing."
     page, since = data_model_tab.page, len(data_model_tab.problems)
     cell = live_cell(page, DATA_MODEL_FIRST)
     edit(cell, 'left_behind = 1\ni = 0\nwhile True:\n    print(i); i += 1')
     cell.locator('button', has_text='Run').click()
     cell.locator('.live-truncated').wait_for(timeout=60_000)   # printing, past the cap
-    with main_thread_tasks(page) as tasks: page.wait_for_timeout(500)
+    with output_growth(cell) as growth: page.wait_for_timeout(500)
     cell.locator('button', has_text='Stop').click(timeout=2_000)
     assert 'Stopped' in cell.locator('.live-status').inner_text()
     cell.locator('textarea').fill("'left_behind' in globals()")
     assert run(cell).strip() == 'False', 'the next Run did not start a new interpreter'
     cell.locator('button', has_text='Reset').click()
     assert run(cell).strip() == '3.01'
-    assert not long_tasks(tasks), f'while the loop printed, tasks of over {LONG_TASK_MS} ms of CPU: {long_tasks(tasks)}'
+    assert growth.total == 0, f'while the loop printed past its cap: {growth}'
     assert not data_model_tab.problems[since:], data_model_tab.problems[since:]

@@ -3,7 +3,7 @@ each step is short enough to read with the words around it (a class grows by `@p
 import nbformat
 
 from tools.cellref import cell_ref
-from tools.nbcheck import nb_label
+from tools.cellref import nb_label
 from tools.notebooks import notebooks
 
 MAX_LINES = 35   # "about 30": the few longest steps are a signature with one parameter a line, and their checks

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.cellref import cell_ref, nb_label
 from tools.notebooks import nb_rel, notebooks
 
 from . import BuildError
@@ -12,7 +13,7 @@ from .config import Site, load_site
 from .figures import check_alt
 from .live import install_live, notebook_live_cells
 from .meta import head_tags, write_meta
-from .notebook import cell_options, stored_error, text, to_markdown
+from .notebook import stored_error, text, to_markdown
 from .page import PageHTML, render_page, sidebar_hrefs
 from .pandoc import PandocWarning, pandoc_version, to_html
 from .strict import find_cell, notebook_problems, sidebar_problems
@@ -34,9 +35,10 @@ def check_notebook(path:Path)->dict:
     for i, cell in enumerate(nb['cells'], 1):
         if not isinstance(cell, dict) or 'cell_type' not in cell: raise BuildError(f'{path}: cell {i} is malformed (no cell_type)')
         if err := stored_error(cell):
-            first = cell_options(text(cell.get('source')))[1].split('\n')[0]
-            raise BuildError(f'{path}: cell {i} (`{first}`) has a stored error, {err.get("ename")}: {err.get("evalue")}. '
-                             'Fix the cell and re-run the notebook, or mark it `#| error: true` if the error is the lesson.')
+            raise BuildError(f'{cell_ref(nb_label(path), i, text(cell.get("source")))} has a stored error, {err.get("ename")}: '
+                             f'{err.get("evalue")}. Fix the cell, then `make outputs NB={nb_label(path)}`. To show an error as part of '
+                             'the lesson, catch it in the cell (`test_fail(f, contains=...)`, or `try`/`except` that prints it): '
+                             'nbdev_test fails on every cell that raises, `#| error: true` or not.')
     check_alt(path, nb)
     return nb
 

@@ -10,6 +10,8 @@ from .notebook import _ansi, text   # colour codes in outputs: the build strips 
 # Quarto cell options the build renders (notebook.py), and nbdev's own directives (nbdev acts on them before the build)
 QUARTO_OPTIONS = {'echo', 'output', 'include', 'eval', 'error', 'code-fold', 'code-summary', 'fig-cap', 'fig-alt', 'classes'}
 NBDEV_DIRECTIVES = {'default_exp', 'export', 'exporti', 'exports', 'hide', 'exec_doc', 'filter_stream'}
+# The notebook check's own directive: `#| tolerance 3% why`, numbers that vary between machines (tools/numdiff.py)
+CHECK_DIRECTIVES = {'tolerance'}
 # Fenced divs (`::: {.callout-note}`) a markdown cell may open; filters.lua renders them
 DIV_CLASSES = {'callout-note', 'callout-tip', 'callout-warning', 'callout-important', 'callout-caution'}
 
@@ -74,7 +76,7 @@ def cell_problems(cell:dict, options:set[str])->list[str]:
 
 def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset())->list[str]:
     "Every problem of notebook `nb` (at `path`), each naming its cell; `make outputs NB=...` filled in."
-    options = QUARTO_OPTIONS | NBDEV_DIRECTIVES | set(tst_flags)
+    options = QUARTO_OPTIONS | NBDEV_DIRECTIVES | CHECK_DIRECTIVES | set(tst_flags)
     return [f'{cell_ref(path, i, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
             for i, c in enumerate(nb.get('cells', []), 1) for p in cell_problems(c, options)]
 

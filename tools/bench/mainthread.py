@@ -1,9 +1,11 @@
-"""What a page's own main thread does, measured by Chromium's tracing: each task it ran and the CPU time that task used.
+"""What a page's own main thread does, measured by Chromium's tracing: each task it ran and the CPU time that task used
+(a benchmark's figure, tools/bench/bench_live.py; tests count structure instead, tests/live/domwork.py).
 
 A page stays responsive when no task of its main thread runs long: then a click or a key is handled at once. Timers
 probed from the page measure that badly on a busy 2-core machine, where the operating system can leave the renderer
 waiting for a core for 100 ms whatever the page does. A task's thread time (the trace's `tdur`) counts only the CPU
-the task itself used, so it tells what the page did apart from what the machine did to it."""
+the task itself used, so it tells what the page did apart from what the machine did to it. Chromium records it only
+where it could read the thread's clock: an event without `tdur` (a 1 µs `DidSwap`, say) is counted by its wall time."""
 import contextlib, json
 from dataclasses import dataclass
 
@@ -30,7 +32,7 @@ def main_thread(trace:list[dict], url:str)->tuple[int,int]:
 def tasks_of(trace:list[dict], url:str)->list[Task]:
     "Every task the main thread of the page at `url` ran while the trace was recorded."
     pid, tid = main_thread(trace, url)
-    return [Task(e['dur'] / 1000, e['tdur'] / 1000) for e in trace
+    return [Task(e['dur'] / 1000, e.get('tdur', e['dur']) / 1000) for e in trace
             if e.get('ph') == 'X' and e.get('name') == 'ThreadControllerImpl::RunTask' and (e['pid'], e['tid']) == (pid, tid)]
 
 @contextlib.contextmanager
