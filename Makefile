@@ -7,24 +7,28 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PORT ?= 8000
 
-.PHONY: help install hooks export site quarto serve test bench screenshots outputs clean
+.PHONY: help install hooks export site quarto serve test check bench screenshots outputs lock clean
 help:
 	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
+	@echo "make serve   build, then preview the site on http://127.0.0.1:$(PORT) (make serve PORT=8080 for another port)"
+	@echo "make test    every check, changing nothing: generated files, ruff, site build, the notebooks and their stored outputs, pytest"
+	@echo "make check NB=nbs/03_stats.ipynb   one notebook's tests and stored outputs, in seconds"
+	@echo "make outputs NB=nbs/03_stats.ipynb   re-execute a notebook and store its outputs"
+	@echo "make install   .venv (pinned by tools/requirements.lock), Pyodide and the merge driver; site and test run it"
+	@echo "make lock    re-pin tools/requirements.lock from settings.ini in a fresh venv"
 	@echo "make quarto  build _docs/ with Quarto instead (nbdev_docs), for contributors who have it"
-	@echo "make serve   preview the built site on http://127.0.0.1:8000 (PORT=... for another port)"
-	@echo "make test    every check, changing nothing: generated files, ruff, site build, nbdev_test + stored outputs, pytest"
 	@echo "make bench   benchmarks, printed as ratios"
 	@echo "make screenshots   every page at 1280, 1024 and 390 px, light and dark, in tests/artifacts/ for review"
-	@echo "make outputs NB=nbs/00_callbacks.ipynb   re-execute a notebook and store its outputs"
 	@echo "make chromium   Playwright's Chromium for the browser tests, where the machine has none (prints CHROMIUM_PATH=...)"
 	@echo "make deploy-check   deploy.yaml's build job here: its run: steps in a fresh clone, and what it would upload"
 
-# The virtual environment, rebuilt when the pinned requirements change.
-$(STAMP): settings.ini setup.py
+# The virtual environment, rebuilt when the requirements or their pins change.
+LOCK := tools/requirements.lock
+$(STAMP): settings.ini setup.py $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 		|| { echo "make install: needs Python 3.11 or newer as $(PYTHON) (or run make PYTHON=python3.12 ...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
 	# nbdev_docs/nbdev_preview import the live-page processor named in settings.ini (`procs`) from tools/
 	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_path("purelib"), "lessons_lib_tools.pth").write_text("$(CURDIR)\n")'
 	touch $@
@@ -66,6 +70,7 @@ quarto: export
 	$(BIN)/python -m tools.sitebuild pages
 
 serve: site
+	@echo "Serving _docs/ on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 $(PORT)
 
 test: install
@@ -79,6 +84,18 @@ screenshots: export
 
 outputs: install
 	$(BIN)/python -m tools.nbcheck --update $(NB)
+
+# One notebook's full check (its tests and stored outputs), as make test runs it; every notebook without NB=.
+check: install
+	$(BIN)/python -m tools.nbcheck $(if $(NB),--path $(NB))
+
+# Re-pin tools/requirements.lock: settings.ini's requirements installed without pins in a fresh venv, then frozen (the
+# CPU build's `+cpu` dropped: pip takes either build for `torch==X`). The lock's own comment lines are kept.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	{ grep '^#' $(LOCK); .venv-lock/bin/python -m pip freeze --exclude-editable | sed 's/+[a-z0-9.]*$$//'; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf .venv-lock
 
 # Playwright's build of Chromium, for a machine with no Chromium of its own (a Mac; an ARM Linux runner, whose image
 # has no Google Chrome): downloaded into Playwright's cache, its path printed last as CHROMIUM_PATH=..., the variable

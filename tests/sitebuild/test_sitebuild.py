@@ -177,6 +177,17 @@ def test_build_then_a_stored_error_stops_the_next_build(project):
         assert sorted(x.name for x in project.iterdir() if x.name.startswith('_docs')) == ['_docs']
     finally: (project/'nbs'/'02_error.ipynb').unlink()
 
+def test_what_a_quarto_build_left_in_proc_does_not_stop_the_build(project):
+    "After `make quarto` (or nbdev_preview), nbdev's _proc/ holds Quarto's site_libs and pages: the build ignores them."
+    assert sitebuild(project, '--quiet').returncode == 0
+    proc = project/'_proc'
+    (proc/'site_libs'/'quarto-html').mkdir(parents=True)
+    (proc/'site_libs'/'quarto-html'/'quarto.js').write_text('// Quarto')
+    (proc/'index.html').write_text('<p>a page Quarto rendered</p>')
+    p = sitebuild(project, '--quiet')
+    assert p.returncode == 0, p.stderr
+    assert not (project/'_docs'/'site_libs'/'quarto-html').exists() and 'Quarto rendered' not in (project/'_docs'/'index.html').read_text()
+
 def test_a_cell_nbdev_cannot_run_names_the_notebook(project):
     bad = project/'nbs'/'03_bad_doc.ipynb'
     shutil.copy(FIX/'bad_doc.ipynb', bad)

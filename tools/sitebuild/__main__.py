@@ -42,7 +42,7 @@ def main(argv:list[str]|None=None)->int:
         print(f'sitebuild: error: {e}', file=sys.stderr)
         return 1
     print(f'site built: {r.out} ({r.pages} pages, {r.rendered} rendered, {r.pages - r.rendered} from cache, {r.seconds:.1f} s)')
-    if not a.quiet: print('Open it with `make serve`, then http://127.0.0.1:8000')
+    if not a.quiet: print('Preview it with `make serve` (`make serve PORT=8080` for another port)')
     return 0
 
 if __name__ == '__main__': sys.exit(main())

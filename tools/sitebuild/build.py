@@ -161,6 +161,11 @@ def search_index(site_dir:Path)->None:
     if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
         raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')
 
+# What nbdev's `_proc/` holds that is not a file for the site: notebooks, configuration, styles (the build writes its
+# own), and what a Quarto build (`make quarto`, `nbdev_preview`) leaves there: its pages and its `site_libs`.
+PROC_ONLY = ('.ipynb', '.yml', '.css', '.html', '.qmd')
+QUARTO_LEFTOVERS = {'site_libs', 'search.json', 'sitemap.xml'}
+
 def write_site(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
     "Every page wrapped and written into `dest`, with their figures, the project's other files and the assets."
     titles = {p.href: p.title for p in pages}
@@ -173,7 +178,8 @@ def write_site(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
             (dest/rel).write_bytes(data)
     for f in proc.rglob('*'):   # images and other files the notebooks refer to, as Quarto copies them
         rel = f.relative_to(proc)
-        if f.is_file() and f.suffix not in ('.ipynb', '.yml', '.css') and not any(s.startswith(('.', '_')) for s in rel.parts):
+        if f.is_file() and f.suffix not in PROC_ONLY and rel.parts[0] not in QUARTO_LEFTOVERS \
+                and not any(s.startswith(('.', '_')) for s in rel.parts):
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest/rel)
     shutil.copytree(HERE/'assets'/'site_libs', dest/'site_libs')
