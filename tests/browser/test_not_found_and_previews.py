@@ -5,7 +5,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tools.sitebuild.config import load_site
+from tools.sitebuild.page import sidebar_hrefs
 from tools.sitetest import built_site, served
+
+SITE = load_site()   # the title, address and sidebar as settings.ini and _quarto.yml give them (a fork's own)
 
 @pytest.fixture(scope='module')
 def pages_site():
@@ -16,7 +20,7 @@ def test_a_missing_address_deep_under_the_site_shows_navigation_and_search(open_
     page, problems = open_page(f'{pages_site}no/such/folder/page.html')
     assert page.locator('h1.title').inner_text() == 'Page not found'
     links = page.locator('#sidebar a')
-    assert links.count() == 10
+    assert links.count() == len(sidebar_hrefs(SITE.sidebar))
     with page.expect_navigation(wait_until='load'):
         page.locator('#sidebar a', has_text='Callbacks').first.click()
     assert page.url == f'{pages_site}callbacks.html' and page.locator('h1.title').inner_text() == 'Callbacks'
@@ -35,10 +39,10 @@ def test_a_shared_links_preview_shows_the_pages_title_summary_and_figure(open_pa
     tag = lambda k: page.locator(f'meta[property="{k}"], meta[name="{k}"]').get_attribute('content')
     assert tag('og:title') == page.locator('h1.title').inner_text()
     assert tag('og:description') == page.locator('header.title-block p.description').inner_text()
-    assert tag('og:site_name') == 'Lesson 10: Looking inside the model' and tag('twitter:card') == 'summary_large_image'
-    assert tag('og:url') == 'https://lessons-lib.github.io/lessons_lib/hooks.html'
+    assert tag('og:site_name') == SITE.title and tag('twitter:card') == 'summary_large_image'
+    assert tag('og:url') == f'{SITE.site_url}/hooks.html'
     image = tag('og:image')
-    assert image.startswith('https://lessons-lib.github.io/lessons_lib/hooks_files/')
-    local = page.request.get(pages_site + image.split('/lessons_lib/', 1)[1])   # the same file, from this server
+    assert image.startswith(f'{SITE.site_url}/hooks_files/')
+    local = page.request.get(pages_site + image.removeprefix(f'{SITE.site_url}/'))   # the same file, from this server
     assert local.status == 200 and local.headers['content-type'] == 'image/png'
     assert not problems, problems

@@ -3,14 +3,18 @@ robots.txt points to it, every page has its canonical and link-preview tags, llm
 and description and links to markdown copies that exist and hold the page's code, 404.html works at any depth, and
 each page offers its notebook for download. Also the live-page marking (tools/sitebuild/live.py)."""
 import html, json, re
+from urllib.parse import urlparse
 
 import pytest
 
 from tools.sitebuild import BuildError
+from tools.sitebuild.config import load_site
 from tools.sitebuild.live import bundle, notebook_live_cells, with_class
 from tools.sitetest import ROOT, built_site, pages
 
-BASE = 'https://lessons-lib.github.io/lessons_lib/'   # settings.ini: doc_host + doc_baseurl
+SITE = load_site()                  # settings.ini and _quarto.yml, as a fork has them
+BASE = SITE.site_url + '/'          # settings.ini: doc_host + doc_baseurl
+PATH = urlparse(BASE).path          # /lessons_lib/: where GitHub Pages serves the site
 
 def meta(page_html:str, key:str)->str|None:
     m = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">', page_html)
@@ -30,7 +34,7 @@ def test_every_page_has_canonical_and_link_preview_tags():
         h = p.read_text()
         title = html.unescape(re.search(r'<h1 class="title">(.*?)</h1>', h, re.S)[1])
         assert f'<link rel="canonical" href="{url_of(p.name)}">' in h, p.name
-        assert meta(h, 'og:url') == url_of(p.name) and meta(h, 'og:site_name') == 'Lesson 10: Looking inside the model', p.name
+        assert meta(h, 'og:url') == url_of(p.name) and meta(h, 'og:site_name') == SITE.title, p.name
         assert meta(h, 'og:title') == re.sub('<[^>]+>', '', title), p.name
         assert meta(h, 'og:description') == meta(h, 'description') != '', p.name
         figure = re.search(r'<img\b[^>]*\bsrc="([^":]+)"', h)
@@ -52,7 +56,7 @@ def llms_links(site)->dict[str, tuple[str, str]]:
 def test_llms_txt_lists_every_page_with_its_title_and_description():
     site = built_site()
     text = (site/'llms.txt').read_text()
-    assert text.startswith('# Lesson 10: Looking inside the model\n\n> fast.ai Deep Learning Part 2 (2019), Lesson 10')
+    assert text.startswith(f'# {SITE.title}\n\n> {SITE.description}')
     assert re.search(r'^## Lesson 10$', text, re.M)
     links = llms_links(site)
     assert sorted(links) == [p.name for p in pages(site)]
@@ -80,9 +84,9 @@ def test_markdown_copies_hold_each_pages_code_and_no_html():
 def test_the_404_page_links_absolutely_and_is_not_a_search_result():
     site = built_site()
     h = (site/'404.html').read_text()
-    rel = [u for u in re.findall(r'\b(?:href|src)="([^"]+)"', h) if not re.match(r'https?:|/lessons_lib/|#', u)]
+    rel = [u for u in re.findall(r'\b(?:href|src)="([^"]+)"', h) if not re.match(rf'https?:|{PATH}|#', u)]
     assert not rel, f'404.html has relative links, which break below the site root: {rel}'
-    assert 'href="/lessons_lib/callbacks.html"' in h and 'id="search"' in h and 'data-pagefind-body' not in h
+    assert f'href="{PATH}callbacks.html"' in h and 'id="search"' in h and 'data-pagefind-body' not in h
 
 def test_every_page_offers_its_notebook_with_outputs_for_download():
     site = built_site()
