@@ -82,7 +82,8 @@ def _raw_sums(xs:list[Tensor], dims:tuple[int,...], pairs:list[tuple[int,int]],
         ms = [m.double() for m in ms]               # squares left the float range: again
         amax = [(x.double() - m).abs().amax(dims, keepdim=True)
                 for x, m in zip(xs, ms, strict=True)]
-        rs = [torch.ldexp(torch.ones_like(a), -torch.frexp(a).exponent)  # 2^-k ≈ 1/amax
+        # 2^-k ≈ 1/amax, at most 2^1023 (a subnormal amax would make it inf)
+        rs = [torch.ldexp(torch.ones_like(a), (-torch.frexp(a).exponent).clamp(max=1023))
               for a in amax]
         s1, sp = _centred(xs, ms, dims, pairs, keepdim, rs)
         rs = rs if keepdim else [r.squeeze(dims) for r in rs]
@@ -181,9 +182,13 @@ def corr(x:Tensor|np.ndarray,      # first variable's values
         )->Tensor:                 # cov(X,Y)/(σ_X σ_Y) in [-1, 1]; NaN if constant
     "Pearson correlation of `x` and `y` over `dim`."
     x, y = _pair(x, y, 'corr'); dims = _dims(x, dim)
-    _, _, (cxx, cyy, cxy) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
     flat = lambda o: o.amin(dims, keepdim=True) == o.amax(dims, keepdim=True)
     const = flat(x) | flat(y)
+    # r ignores scale: each slice scaled exactly, by a power of 2, to a largest |value| in
+    # [0.5, 1), so that products of tiny values (1e-313 squared) cannot underflow to 0
+    unit = lambda o: torch.ldexp(o, -torch.frexp(o.abs().amax(dims, keepdim=True)).exponent)
+    x, y = unit(x), unit(y)
+    _, _, (cxx, cyy, cxy) = _sums([x, y], dims, [(0, 0), (1, 1), (0, 1)])
     if const.any():
         msg = (f'corr: zero variance in {int(const.sum())} of {const.numel()} slices; '
                'their correlation is NaN')

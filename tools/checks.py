@@ -37,7 +37,7 @@ def project_copy(root:Path, dest:Path)->Path:
         src = root/rel
         if src.is_file():   # a tracked file deleted in the working tree is not copied
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest/rel)
+            shutil.copy2(src, dest/rel, follow_symlinks=False)   # a link stays a link (nbs/_quarto.yml → ../_quarto.yml)
     return dest
 
 def digest(root:Path)->dict[str,str]:

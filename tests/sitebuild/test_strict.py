@@ -101,3 +101,22 @@ def test_nbdev_warning_about_a_mixed_cell_names_the_cell(tmp_path):
     assert nbdev_warnings(log, {'nbs/02_x.ipynb': nb}) == (
         'warning: nbs/02_x.ipynb, cell 2 (`import os`) mixes imports and other code; nbdev runs such cells to render show_doc: '
         'move the imports into a cell of their own')
+
+def test_the_table_of_lessons_follows_the_sidebar():
+    from tools.sitebuild.strict import lessons_table_problems
+    table = lambda *rows: {'cells': [{'cell_type': 'markdown', 'source': '# Home'},
+                                     {'cell_type': 'markdown', 'source': '## The lessons\n\n| Page | What |\n|---|---|\n'
+                                      + ''.join(f'| [{t}]({h}) | x |\n' for t, h in rows)}]}
+    titles = {'00_a.ipynb': 'A', '01_b.ipynb': 'B'}
+    fine = table(('A', '00_a.ipynb'), ('B', '01_b.ipynb'))
+    assert lessons_table_problems(fine, 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles) == []
+    assert lessons_table_problems({'cells': []}, 'nbs/index.ipynb', ['00_a.ipynb'], titles) == []   # no table: no rule
+    [missing] = lessons_table_problems(table(('A', '00_a.ipynb')), 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles)
+    assert missing.startswith('nbs/index.ipynb, cell 2 (`## The lessons`): the table of lessons has no row for 01_b.ipynb')
+    assert missing.endswith('then `.venv/bin/python -m tools.sitebuild readme`')
+    [extra] = lessons_table_problems(fine, 'nbs/index.ipynb', ['00_a.ipynb'], titles)
+    assert 'links 01_b.ipynb, which the sidebar does not list' in extra
+    [order] = lessons_table_problems(table(('B', '01_b.ipynb'), ('A', '00_a.ipynb')), 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles)
+    assert 'another order than the sidebar (00_a.ipynb, 01_b.ipynb)' in order
+    [title] = lessons_table_problems(table(('A', '00_a.ipynb'), ('Bee', '01_b.ipynb')), 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles)
+    assert 'calls 01_b.ipynb "Bee", its title is "B"' in title

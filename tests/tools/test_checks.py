@@ -1,19 +1,7 @@
 "`make test` changes nothing it checks: generators run on a copy, so an uncommitted edit survives a failing check."
 import subprocess
-from pathlib import Path
 
-import pytest
-
-from tools.checks import GENERATORS, hygiene, project_copy
-from tools.sitetest import ROOT
-
-@pytest.fixture
-def clone(tmp_path)->Path:
-    "A git repository holding the project as it is now (committed), in which a contributor edits files."
-    repo = project_copy(ROOT, tmp_path/'repo')
-    for cmd in (['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base']):
-        subprocess.run(['git', *cmd], cwd=repo, check=True)
-    return repo
+from tools.checks import GENERATORS, hygiene
 
 def test_drift_is_reported_and_the_edit_is_kept(clone):
     "nbdev_clean and nbdev_export (the README generator is checked the same way, and takes longer)."

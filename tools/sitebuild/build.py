@@ -16,7 +16,7 @@ from .meta import head_tags, write_meta
 from .notebook import stored_error, text, to_markdown
 from .page import PageHTML, render_page, sidebar_hrefs
 from .pandoc import PandocWarning, pandoc_version, to_html
-from .strict import find_cell, notebook_problems, sidebar_problems
+from .strict import find_cell, lessons_table_problems, notebook_problems, sidebar_problems
 
 HERE = Path(__file__).parent
 CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
@@ -67,6 +67,10 @@ def process(site:Site, nbs:list[str], force:bool=False, quiet:bool=False)->Path:
         nb = check_notebook(site.nbs/p)
         problems += notebook_problems(nb, f'{site.nbs.name}/{p}', set(get_config().get('tst_flags', '').split()))
         titles[p] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
+        if p == site.readme_nb: home = nb
+    pages = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h != site.readme_nb]
+    if site.readme_nb in titles and set(pages) <= titles.keys():   # the whole site: the home page's table of lessons
+        problems += lessons_table_problems(home, f'{site.nbs.name}/{site.readme_nb}', pages, {h: t[0] for h, t in titles.items() if t})
     if problems: raise BuildError(f'{len(problems)} problem{"s" * (len(problems) > 1)} the build will not render silently:\n  '
                                   + '\n  '.join(problems))
     # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned

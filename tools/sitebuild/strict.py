@@ -91,6 +91,27 @@ def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml'
     return ([f'nbs/{n} is not in the sidebar: add it to `website.sidebar.contents` in {quarto}' for n in names if n not in listed]
             + [unknown(h) for h in listed if h.endswith('.ipynb') and h not in names])
 
+_lesson_row = re.compile(r'^\|\s*\[([^\]]+)\]\(([^)#\s]+\.ipynb)\)', re.M)   # | [Title](03_stats.ipynb) | ...
+
+def lessons_table_problems(home:dict, path:str, pages:list[str], titles:dict[str,str])->list[str]:
+    """Where the home notebook `home` (at `path`) has a table of lessons (rows that start with a link to a notebook), it
+    must list `pages` (the sidebar's notebooks besides the home page) in their order, each by its `# Title` (`titles`)."""
+    for i, cell in enumerate(home.get('cells', []), 1):
+        rows = _lesson_row.findall(text(cell.get('source'))) if cell.get('cell_type') == 'markdown' else []
+        if not rows: continue
+        where, fix = cell_ref(path, i, text(cell.get('source'))), 'then `.venv/bin/python -m tools.sitebuild readme`'
+        listed = [h for _, h in rows]
+        res = [f'{where}: the table of lessons has no row for {h}, which the sidebar lists: add one, {fix}' for h in pages if h not in listed]
+        res += [f'{where}: the table of lessons links {h}, which the sidebar does not list: remove the row or add the page '
+                f'to the sidebar, {fix}' for h in listed if h not in pages]
+        if not res and listed != pages:
+            res.append(f'{where}: the table of lessons lists its pages in another order than the sidebar '
+                       f'({", ".join(pages)}): reorder its rows, {fix}')
+        res += [f'{where}: the table of lessons calls {h} "{t}", its title is "{titles[h]}": use the title, {fix}'
+                for t, h in rows if h in titles and t != titles[h]]
+        return res
+    return []
+
 def find_cell(nb:dict, path:str, needle:str)->str:
     "The `cell_ref` of the first cell of `nb` whose source or text output holds `needle`; the notebook alone if none."
     for i, c in enumerate(nb.get('cells', []), 1):
