@@ -92,10 +92,10 @@ def compare(built:dict[str,str], uploaded:dict[str,str])->list[str]:
 def which_python(version:str)->Path:
     "This machine's Python `version` (as setup-python's `python-version`, e.g. 3.11): python3.11, or python3 if it is that."
     for name in (f'python{version}', 'python3'):
-        if (exe := shutil.which(name)):
-            v = subprocess.run([exe, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
-                               capture_output=True, text=True).stdout.strip()
-            if v == version or (name == 'python3' and v.startswith(f'{version}.')): return Path(exe)
+        if (exe := shutil.which(name)):   # the interpreter itself, not a launcher (pyenv's shims go by their name)
+            v, _, real = subprocess.run([exe, '-c', 'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)'],
+                                        capture_output=True, text=True).stdout.strip().partition(' ')
+            if real and (v == version or v.startswith(f'{version}.')): return Path(real)
     raise Failed(f'setup-python: the job asks for Python {version}, which this machine lacks (no python{version})')
 
 def cache_files(workspace:Path, action:str, inputs:dict):
