@@ -51,9 +51,9 @@ def tracked(root:Path, paths:list[str])->list[str]:
 
 # Each generator of committed files, as a contributor runs it, and how the copy runs it.
 GENERATORS = [
-    ('nbdev_clean', [BIN/'nbdev_clean']),
-    ('nbdev_export', [BIN/'nbdev_export']),
-    ('python -m tools.sitebuild readme', [sys.executable, '-m', 'tools.sitebuild', 'readme']),
+    ('.venv/bin/nbdev_clean', [BIN/'nbdev_clean']),
+    ('.venv/bin/nbdev_export', [BIN/'nbdev_export']),
+    ('.venv/bin/python -m tools.sitebuild readme', [sys.executable, '-m', 'tools.sitebuild', 'readme']),
 ]
 
 def hygiene(root:Path=ROOT, generators:list=GENERATORS)->tuple[int,int,str]:

@@ -13,8 +13,8 @@ def test_drift_is_reported_and_the_edit_is_kept(clone):
     nb.write_text(edited_nb)
     n, failed, report = hygiene(clone, GENERATORS[:2])
     assert (n, failed) == (2, 2), report
-    assert 'lessons_lib/losses.py: not what `nbdev_export` makes' in report and 'run `nbdev_export`' in report
-    assert 'nbs/04_softmax.ipynb: not what `nbdev_clean` makes' in report and 'run `nbdev_clean`' in report
+    assert 'lessons_lib/losses.py: not what `.venv/bin/nbdev_export` makes' in report and 'run `.venv/bin/nbdev_export`' in report
+    assert 'nbs/04_softmax.ipynb: not what `.venv/bin/nbdev_clean` makes' in report and 'run `.venv/bin/nbdev_clean`' in report
     assert lib.read_text() == edited_lib and nb.read_text() == edited_nb
     assert subprocess.run(['git', 'status', '--porcelain'], cwd=clone, capture_output=True, text=True).stdout.split() == \
         ['M', 'lessons_lib/losses.py', 'M', 'nbs/04_softmax.ipynb']
