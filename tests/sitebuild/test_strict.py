@@ -116,7 +116,8 @@ def test_the_table_of_lessons_follows_the_sidebar():
     assert missing.endswith('then `.venv/bin/python -m tools.sitebuild readme`')
     [extra] = lessons_table_problems(fine, 'nbs/index.ipynb', ['00_a.ipynb'], titles)
     assert 'links 01_b.ipynb, which the sidebar does not list' in extra
-    [order] = lessons_table_problems(table(('B', '01_b.ipynb'), ('A', '00_a.ipynb')), 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles)
+    both = ['00_a.ipynb', '01_b.ipynb']
+    [order] = lessons_table_problems(table(('B', '01_b.ipynb'), ('A', '00_a.ipynb')), 'nbs/index.ipynb', both, titles)
     assert 'another order than the sidebar (00_a.ipynb, 01_b.ipynb)' in order
-    [title] = lessons_table_problems(table(('A', '00_a.ipynb'), ('Bee', '01_b.ipynb')), 'nbs/index.ipynb', ['00_a.ipynb', '01_b.ipynb'], titles)
+    [title] = lessons_table_problems(table(('A', '00_a.ipynb'), ('Bee', '01_b.ipynb')), 'nbs/index.ipynb', both, titles)
     assert 'calls 01_b.ipynb "Bee", its title is "B"' in title

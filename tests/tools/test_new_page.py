@@ -36,7 +36,8 @@ def step_3_table(repo):
     index = repo/'nbs'/'index.ipynb'
     nb = nbformat.read(index, as_version=4)
     cell = next(c for c in nb.cells if '](07_norms.ipynb)' in c.source)
-    cell.source = re.sub(r'^(\| \[[^\]]+\]\(07_norms\.ipynb\).*)$', rf'\1\n| [Extra page]({NB}) | doubling |', cell.source, count=1, flags=re.M)
+    row = rf'\1\n| [Extra page]({NB}) | doubling |'
+    cell.source = re.sub(r'^(\| \[[^\]]+\]\(07_norms\.ipynb\).*)$', row, cell.source, count=1, flags=re.M)
     nbformat.write(nb, index)
 
 def step_5_generate(repo):

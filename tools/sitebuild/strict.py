@@ -101,7 +101,8 @@ def lessons_table_problems(home:dict, path:str, pages:list[str], titles:dict[str
         if not rows: continue
         where, fix = cell_ref(path, i, text(cell.get('source'))), 'then `.venv/bin/python -m tools.sitebuild readme`'
         listed = [h for _, h in rows]
-        res = [f'{where}: the table of lessons has no row for {h}, which the sidebar lists: add one, {fix}' for h in pages if h not in listed]
+        res = [f'{where}: the table of lessons has no row for {h}, which the sidebar lists: add one, {fix}'
+               for h in pages if h not in listed]
         res += [f'{where}: the table of lessons links {h}, which the sidebar does not list: remove the row or add the page '
                 f'to the sidebar, {fix}' for h in listed if h not in pages]
         if not res and listed != pages:
