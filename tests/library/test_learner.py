@@ -1,5 +1,5 @@
 "`lessons_lib.learner` over many cases: the event protocol under any cancellation or failure, and the schedules."
-import math
+import itertools, math
 from contextlib import redirect_stdout
 from io import StringIO
 
@@ -124,16 +124,15 @@ def test_progress_bars_close_and_count_batches(n_epochs, n_train, bs):
     n_batches = -(-n_train // bs)
     assert sum(f'[{n_batches}/{n_batches} ' in s for s in ends) >= n_epochs
 
-@given(st.lists(st.floats(0.05, 1), min_size=1, max_size=5), st.floats(0, 1))
-def test_combined_linear_pieces_stay_within_their_ends(raw, p):
+@given(st.lists(st.floats(0.05, 1), min_size=1, max_size=5), st.floats(0, 1), st.floats(0, 1))
+def test_combined_linear_pieces_make_one_ramp(raw, p, q):
+    "Piece i rises from i to i+1 over its share: together, one ramp from 0 that is at i where piece i starts, never falling."
     pcts = [r/sum(raw) for r in raw]
-    ends = [float(i) for i in range(len(pcts) + 1)]                # piece i goes from i to i+1: one continuous ramp
-    s = combine_scheds(pcts, [sched_lin(a, b) for a, b in zip(ends, ends[1:])])
-    v = s(p)
-    assert 0 <= v <= len(pcts) + 1e-9
-    edges = [sum(pcts[:i]) for i in range(len(pcts) + 1)]
-    i = min(max(j for j, e in enumerate(edges[:-1]) if e <= p), len(pcts) - 1)
-    assert math.isclose(v, i + (p - edges[i]) / pcts[i], abs_tol=1e-9)
+    s = combine_scheds(pcts, [sched_lin(i, i + 1) for i in range(len(pcts))])
+    starts = list(itertools.accumulate(pcts[:-1], initial=0.))
+    for i, start in enumerate(starts): assert math.isclose(s(start), i, abs_tol=1e-6), (i, start, s(start))
+    lo, hi = sorted((p, q))
+    assert 0 <= s(lo) <= s(hi) + 1e-9 <= len(pcts) + 1e-6
 
 @given(st.floats(1e-5, 10), st.floats(0.05, 0.95), st.floats(0, 1))
 def test_one_cycle_stays_between_its_ends_and_peaks_at_pct_start(lr_max, pct_start, p):
