@@ -158,14 +158,15 @@ def after_fit(self:ActivationStats, learn:Learner):
 
 # %% ../nbs/06_hooks.ipynb #275b1cab
 def plot_stats(stats:ActivationStats, # a callback after training
-               title:str=''):         # what was trained, for the figure's title
+               title:str=''):         # what was trained: the figure's title
     "Mean and standard deviation of each layer's activations, per training batch."
     fig, axs = plt.subplots(1, 2, figsize=(8, 2.8))
     for i, h in enumerate(stats.hooks):
         axs[0].plot(h.means, label=f'layer {i+1}')
         axs[1].plot(h.stds, label=f'layer {i+1}')
     for ax, t in zip(axs, ['mean', 'standard deviation']):
-        ax.set(xlabel='batch', title=f'Activation {t} {title}'); ax.grid(alpha=0.3)
+        ax.set(xlabel='batch', title=f'Activation {t}'); ax.grid(alpha=0.3)
+    if title: fig.suptitle(title)
     axs[1].legend(fontsize=8); fig.tight_layout()
 
 # %% ../nbs/06_hooks.ipynb #bdc0bb27
@@ -189,14 +190,16 @@ def plot_hists(runs:dict[str, ActivationStats], # run name: its callback after t
     fig.colorbar(img, ax=axs, label='share in bin', shrink=0.9)
 
 # %% ../nbs/06_hooks.ipynb #a45e0d0f
-def plot_zeros(stats:ActivationStats, title:str=''):
+def plot_zeros(stats:ActivationStats, # a callback after training
+               title:str=''):         # what was trained: the figure's title
     "Per layer and training batch: the share of exact zeros and of dead channels."
     fig, axs = plt.subplots(1, 2, figsize=(8, 2.6), sharey=True)
     for i, h in enumerate(stats.hooks):
         axs[0].plot(h.zeros, label=f'layer {i+1}')
         axs[1].plot(h.dead, label=f'layer {i+1}')
     for ax, t in zip(axs, ['Activations exactly zero', 'Channels dead on the batch']):
-        ax.set(xlabel='batch', ylim=(0, 1), title=f'{t} {title}'); ax.grid(alpha=0.3)
+        ax.set(xlabel='batch', ylim=(0, 1), title=t); ax.grid(alpha=0.3)
+    if title: fig.suptitle(title)
     axs[0].set_ylabel('share'); axs[1].legend(fontsize=8); fig.tight_layout()
 
 # %% ../nbs/06_hooks.ipynb #81ac753a
