@@ -29,8 +29,6 @@ $(STAMP): settings.ini setup.py $(LOCK)
 		|| { echo "make install: needs Python 3.11 or newer as $(PYTHON) (or run make PYTHON=python3.12 ...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'
-	# nbdev_docs/nbdev_preview import the live-page processor named in settings.ini (`procs`) from tools/
-	$(BIN)/python -c 'import sysconfig, pathlib; pathlib.Path(sysconfig.get_path("purelib"), "lessons_lib_tools.pth").write_text("$(CURDIR)\n")'
 	touch $@
 
 # Pyodide (the live cells' Python, pinned in package.json and package-lock.json), reinstalled when the pins change.

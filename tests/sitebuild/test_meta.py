@@ -9,7 +9,9 @@ import pytest
 
 from tools.sitebuild import BuildError
 from tools.sitebuild.config import load_site
-from tools.sitebuild.live import bundle, notebook_live_cells, with_class
+from tools.sitebuild.cells import CellView, store
+from tools.sitebuild.live import notebook_live_cells
+from tools.sitebuild.live.backends.pyodide import bundle
 from tools.sitetest import ROOT, built_site, pages
 
 SITE = load_site()                  # settings.ini and _quarto.yml, as a fork has them
@@ -107,17 +109,14 @@ def test_a_live_page_says_which_cells_run_and_marks_them():
         src = next((ROOT/'nbs').glob(f'*{name}')).read_text()
         assert 'classes: live' not in src and '"live: true\\n"' in src, name
 
-def test_with_class_adds_to_the_classes_option():
-    assert with_class('x = 1', 'live') == '#| classes: live\nx = 1'
-    assert with_class('#| classes: wide\nx = 1', 'live') == '#| classes: wide live\nx = 1'
-
 def test_a_live_cell_importing_torch_is_an_error_naming_notebook_and_cell(tmp_path):
     nbs, proc = tmp_path/'nbs', tmp_path/'_proc'
     nbs.mkdir(); proc.mkdir()
     cells = [{'cell_type': 'markdown', 'metadata': {}, 'source': '# T'},
              {'cell_type': 'code', 'metadata': {}, 'outputs': [], 'source': 'import torch\nx = torch.ones(2)'}]
     (nbs/'09_t.ipynb').write_text(json.dumps({'cells': cells}))
-    marked = [cells[0], {**cells[1], 'source': with_class(cells[1]['source'], 'live')}]
+    marked = json.loads(json.dumps(cells))
+    store(marked[1], CellView(2, shown=True, classes=['live']))   # as the build's processing marks it
     (proc/'09_t.ipynb').write_text(json.dumps({'cells': marked}))
     live = notebook_live_cells(nbs, ['09_t.ipynb'], proc)
     assert live == {'09_t.ipynb': [('nbs/09_t.ipynb, cell 2 (`import torch`)', 'import torch\nx = torch.ones(2)')]}

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from tools.sitebuild import BuildError
+from tools.sitebuild.cells import source_views
 from tools.sitebuild.figures import check_alt, missing_alt, size_attrs
 from tools.sitebuild.pandoc import to_html
-from tools.sitebuild.showdoc import WIDTH, docments_as_list, is_show_doc, render_show_doc, signature
+from tools.sitebuild.showdoc import WIDTH, is_show_doc, render_show_doc, signature
 
 def eq(a, b): assert a == b, f'{a!r} != {b!r}'
 def fails(f, contains:str):
@@ -67,7 +68,7 @@ def figure_cell(*options:str, image:bool=True)->dict:
 def test_a_figure_without_alt_text_is_an_error_naming_notebook_and_cell():
     nb = {'cells': [{'cell_type': 'markdown', 'source': '# T'}, figure_cell('#| fig-alt: a rising line'), figure_cell(),
                     figure_cell('#| fig-cap: A line'), figure_cell('#| include: false'), figure_cell(image=False)]}
-    eq(missing_alt(Path('nbs/03_stats.ipynb'), nb), ['nbs/03_stats.ipynb, cell 3 (`plt.plot([1, 2])`)'])
+    eq(missing_alt(Path('nbs/03_stats.ipynb'), nb, source_views(nb)), ['nbs/03_stats.ipynb, cell 3 (`plt.plot([1, 2])`)'])
     fails(lambda: check_alt(Path('nbs/03_stats.ipynb'), nb), contains='nbs/03_stats.ipynb, cell 3')
     fails(lambda: check_alt(Path('nbs/03_stats.ipynb'), nb), contains='#| fig-alt:')
 
@@ -81,7 +82,7 @@ def test_figures_get_their_natural_size():
     eq(size_attrs({'metadata': {}}, 'image/png'), '')
 
 def test_markdown_copies_get_the_parameters_as_a_list():
-    md = docments_as_list(render_show_doc(HANDLERS, 'test'))
+    md = render_show_doc(HANDLERS, 'test', as_list=True)
     assert '<t' not in md, md
     assert "- `event` (`str`, default `'before_fit'`): the name of an event" in md
     assert f'- **Returns** (`list[Callable]`): bound methods, to be called with the [`Learner`]({LEARNER})' in md

@@ -9,7 +9,9 @@ if str(ROOT) not in sys.path: sys.path.insert(0, str(ROOT))   # `tools` is not i
 
 from tools.sitebuild import BuildError, build, pandoc  # noqa: E402
 from tools.sitebuild.build import check_notebook, staged  # noqa: E402
-from tools.sitebuild.notebook import cell_options, to_markdown  # noqa: E402
+from tools.sitebuild.cells import split_options  # noqa: E402
+from tools.sitebuild.notebook import to_markdown  # noqa: E402
+from tools.sitebuild.process import processed_copy  # noqa: E402
 from tools.sitebuild.pandoc import to_gfm, to_html  # noqa: E402
 from tools.notebooks import page_name  # noqa: E402
 from tools.sitebuild.config import Site  # noqa: E402
@@ -19,12 +21,12 @@ FIX = ROOT/'tests'/'fixtures'/'sitebuild'
 @pytest.fixture(scope='module')
 def options():
     "The options fixture notebook rendered: (page, body html)."
-    page = to_markdown(json.loads((FIX/'options.ipynb').read_text()), 'options.ipynb')
+    page = to_markdown(processed_copy(json.loads((FIX/'options.ipynb').read_text()), 'options.ipynb'), 'options.ipynb')
     body, toc = to_html(page.markdown, 'options.ipynb')
     return page, body, toc
 
 def test_cell_options_are_read_and_removed():
-    opts, code = cell_options('#| echo: false\n#| fig-cap: "A cap"\n#| code-fold: show\n#| exports\nx = 1')
+    opts, code = split_options('#| echo: false\n#| fig-cap: "A cap"\n#| code-fold: show\n#| exports\nx = 1')
     assert opts == {'echo': False, 'fig-cap': 'A cap', 'code-fold': 'show'}
     assert code == 'x = 1'
 
@@ -57,7 +59,7 @@ def test_code_fold_becomes_details(options):
 
 def test_fig_cap_makes_a_figure_with_its_image_file(options):
     page, body, _ = options
-    path = 'options_files/figure-html/cell-8-output-1.png'
+    path = 'options_files/figure-html/cell-9-output-1.png'
     assert page.files[path].startswith(b'\x89PNG')
     assert re.search(f'<figure>\\s*<img src="{path}"', body) and re.search('<figcaption[^>]*>A small figure</figcaption>', body)
 
@@ -88,7 +90,7 @@ def test_stored_error_is_named_with_notebook_and_cell():
     assert 'error.ipynb, cell 3 (`raise ValueError' in msg and 'ValueError: boom' in msg and 'make outputs NB=' in msg
 
 def test_error_true_is_not_a_build_error():
-    assert check_notebook(FIX/'options.ipynb')['cells']
+    assert check_notebook(FIX/'options.ipynb')[0]['cells']
 
 @pytest.mark.parametrize('content,problem', [('{"cells": [', 'not a readable notebook'), ('[1, 2]', 'no list of cells'),
                                              ('{"cells": [{"source": "x"}]}', 'cell 1 is malformed')])

@@ -19,11 +19,13 @@ def main(argv:list[str]|None=None)->int:
             print(readme(check=a.check))
             return 0
         if a.command == 'live':
-            from .build import source_notebooks
+            from .build import exclusive, process, source_notebooks
             from .config import load_site
             from .live import install_live, notebook_live_cells
             site = load_site(a.out)
-            n = install_live(site.out, notebook_live_cells(site.nbs, source_notebooks(site), site.root/'_proc'))
+            nbs = source_notebooks(site)
+            with exclusive(site): proc = process(site, nbs, quiet=True)
+            n = install_live(site.out, notebook_live_cells(site.nbs, nbs, proc))
             print(f'live cells: Pyodide and {n} Python modules copied into {site.out}/site_libs')
             return 0
         if a.command == 'pages':

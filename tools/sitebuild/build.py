@@ -9,17 +9,19 @@ from tools.cellref import cell_ref, nb_label
 from tools.notebooks import nb_rel, notebooks
 
 from . import BuildError
+from .cells import CellView, source_views, text
 from .config import Site, load_site
 from .figures import check_alt
 from .live import install_live, notebook_live_cells
 from .meta import head_tags, write_meta
-from .notebook import stored_error, text, to_markdown
+from .notebook import stored_error, to_markdown
 from .page import PageHTML, render_page, sidebar_hrefs
 from .pandoc import PandocWarning, pandoc_version, to_html
+from .process import proc_nbs
 from .strict import find_cell, lessons_table_problems, notebook_problems, sidebar_problems
 
 HERE = Path(__file__).parent
-CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes
+CACHE = '.sitebuild-cache'   # inside nbdev's `_proc/`, so it goes wherever nbdev's cache goes (with the processed notebooks)
 _mixed = re.compile(r"^\S*: UserWarning: Found cells containing imports and other code\. See FAQ\.\n---\n(.*?)\n---\n"
                     r"\s*warn\(f'Found[^\n]*\n?", re.S | re.M)   # nbdev's warning (processors._do_eval), with its source line
 
@@ -27,20 +29,23 @@ def source_notebooks(site:Site)->list[str]:
     "The site's notebooks as paths below its notebooks folder (`lesson11/00_intro.ipynb`), listed by nbdev's `nbglob`."
     return [nb_rel(p, site.nbs).as_posix() for p in notebooks(site.nbs)]
 
-def check_notebook(path:Path)->dict:
-    "The notebook at `path`, read; a malformed file or a stored error (without `#| error: true`) is a `BuildError`."
+def check_notebook(path:Path)->tuple[dict, list[CellView]]:
+    """The notebook at `path`, read, and the views of its cells; a malformed file or a stored error (without
+    `#| error: true`) is a `BuildError`."""
     try: nb = json.loads(path.read_text(encoding='utf-8'))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: raise BuildError(f'{path}: not a readable notebook ({e})') from e
     if not isinstance(nb, dict) or not isinstance(nb.get('cells'), list): raise BuildError(f'{path}: not a notebook (no list of cells)')
     for i, cell in enumerate(nb['cells'], 1):
         if not isinstance(cell, dict) or 'cell_type' not in cell: raise BuildError(f'{path}: cell {i} is malformed (no cell_type)')
-        if err := stored_error(cell):
+    views = source_views(nb)
+    for i, (cell, view) in enumerate(zip(nb['cells'], views), 1):
+        if err := stored_error(cell, view):
             raise BuildError(f'{cell_ref(nb_label(path), i, text(cell.get("source")))} has a stored error, {err.get("ename")}: '
                              f'{err.get("evalue")}. Fix the cell, then `make outputs NB={nb_label(path)}`. To show an error as part of '
                              'the lesson, catch it in the cell (`test_fail(f, contains=...)`, or `try`/`except` that prints it): '
                              'nbdev_test fails on every cell that raises, `#| error: true` or not.')
-    check_alt(path, nb)
-    return nb
+    check_alt(path, nb, views)
+    return nb, views
 
 @contextlib.contextmanager
 def captured_output():
@@ -58,14 +63,13 @@ def captured_output():
             f.seek(0); res.append(f.read())
 
 def process(site:Site, nbs:list[str], force:bool=False, quiet:bool=False)->Path:
-    """Check notebooks `nbs` (paths below the notebooks folder), then nbdev's doc processing (`proc_nbs`, no Quarto
-    needed) into `_proc/`; returns that folder."""
-    from nbdev.serve import proc_nbs
+    """Check notebooks `nbs` (paths below the notebooks folder), then nbdev's doc processing with the build's processors
+    (process.py, no Quarto needed); returns the folder of the processed notebooks."""
     from nbdev.config import get_config
     titles, problems = {}, []   # notebook → its `# Title`: nbdev's error names the title, the message names the notebook
     for p in nbs:
-        nb = check_notebook(site.nbs/p)
-        problems += notebook_problems(nb, f'{site.nbs.name}/{p}', set(get_config().get('tst_flags', '').split()))
+        nb, views = check_notebook(site.nbs/p)
+        problems += notebook_problems(nb, f'{site.nbs.name}/{p}', set(get_config().get('tst_flags', '').split()), views)
         titles[p] = re.findall(r'^#\s+(.+)$', text(nb['cells'][0].get('source')), re.M)[:1] if nb['cells'] else []
         if p == site.readme_nb: home = nb
     pages = [h for h in sidebar_hrefs(site.sidebar) if h.endswith('.ipynb') and h != site.readme_nb]
@@ -73,10 +77,10 @@ def process(site:Site, nbs:list[str], force:bool=False, quiet:bool=False)->Path:
         problems += lessons_table_problems(home, f'{site.nbs.name}/{site.readme_nb}', pages, {h: t[0] for h, t in titles.items() if t})
     if problems: raise BuildError(f'{len(problems)} problem{"s" * (len(problems) > 1)} the build will not render silently:\n  '
                                   + '\n  '.join(problems))
-    # In this process (n_workers=0): nbdev re-processes only the notebooks changed since its last run, and spawned
-    # workers would each import nbdev, IPython and the notebooks' libraries again (measured: 40% slower on 2 cores).
+    # In this process: only the notebooks changed since the last run are processed, and spawned workers would each
+    # import nbdev, IPython and the notebooks' libraries again (measured: 40% slower on 2 cores).
     with captured_output() as out:
-        try: cache = proc_nbs(str(site.nbs), n_workers=0, force=force)
+        try: cache = proc_nbs(site.nbs, force=force)
         except Exception as e: err = e
         else: err = None
     log = out[0].strip()
@@ -86,10 +90,10 @@ def process(site:Site, nbs:list[str], force:bool=False, quiet:bool=False)->Path:
         raise BuildError(f'nbdev could not process {"nbs/" + culprit if culprit else "the notebooks"}: {msg}'
                          f'{chr(10) + log[-2000:] if log else ""}')
     if log and not quiet: print(nbdev_warnings(log, {f'{site.nbs.name}/{p}': site.nbs/p for p in nbs}), file=sys.stderr)
-    return Path(cache)
+    return cache
 
 def processed(site:Site, nb:str)->dict:
-    "Notebook `nb` (a path below the notebooks folder), checked and processed by nbdev as the build does it."
+    "Notebook `nb` (a path below the notebooks folder), checked and processed as the build does it."
     with exclusive(site): return json.loads((process(site, [nb], quiet=True)/nb).read_text())
 
 def nbdev_warnings(log:str, nbs:dict[str, Path])->str:
@@ -165,10 +169,8 @@ def search_index(site_dir:Path)->None:
     if p.returncode or not (site_dir/'_pagefind'/'pagefind-ui.js').exists():
         raise BuildError(f'pagefind failed (is pagefind[bin] installed?): {(p.stdout + p.stderr).strip()[-2000:]}')
 
-# What nbdev's `_proc/` holds that is not a file for the site: notebooks, configuration, styles (the build writes its
-# own), and what a Quarto build (`make quarto`, `nbdev_preview`) leaves there: its pages and its `site_libs`.
+# What the processed folder holds that is not a file for the site: notebooks, configuration, styles (the build writes its own)
 PROC_ONLY = ('.ipynb', '.yml', '.css', '.html', '.qmd')
-QUARTO_LEFTOVERS = {'site_libs', 'search.json', 'sitemap.xml'}
 
 def write_site(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
     "Every page wrapped and written into `dest`, with their figures, the project's other files and the assets."
@@ -182,7 +184,7 @@ def write_site(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
             (dest/rel).write_bytes(data)
     for f in proc.rglob('*'):   # images and other files the notebooks refer to, as Quarto copies them
         rel = f.relative_to(proc)
-        if f.is_file() and f.suffix not in PROC_ONLY and rel.parts[0] not in QUARTO_LEFTOVERS \
+        if f.is_file() and f.suffix not in PROC_ONLY \
                 and not any(s.startswith(('.', '_')) for s in rel.parts):
             (dest/rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, dest/rel)
@@ -214,7 +216,7 @@ def build(out:str|None=None, force:bool=False, quiet:bool=False)->Result:
     with exclusive(site):
         nbs = source_notebooks(site)   # listed first: a notebook that appears during the build waits for the next one
         proc = process(site, nbs, force, quiet)
-        cache = proc/CACHE
+        cache = proc.parent/CACHE
         if force: shutil.rmtree(cache, ignore_errors=True)
         if bad := sidebar_problems(nbs, sidebar_hrefs(site.sidebar), nbs=site.nbs): raise BuildError('\n  '.join(['the sidebar:', *bad]))
         lost = [nb for nb in nbs if not (proc/nb).exists()]

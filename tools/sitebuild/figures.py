@@ -10,43 +10,43 @@ from pathlib import Path
 
 from tools.cellref import cell_ref
 from . import BuildError
-from . import notebook   # which imports this module: its names are looked up when called
+from .cells import CellView, source_views, text
 
-def shows_image(cell:dict)->bool:
-    "Whether code `cell` shows an image output on its page."
-    opts = notebook.cell_options(notebook.text(cell.get('source')))[0]
+IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
+
+def shows_image(cell:dict, view:CellView)->bool:
+    "Whether code `cell` (seen as `view`) shows an image output on its page."
+    opts = view.options
     if opts.get('include') is False or opts.get('output') is False or opts.get('eval') is False: return False
-    return any(m in o.get('data', {}) for o in cell.get('outputs', []) for m in notebook.IMAGES)
+    return any(m in o.get('data', {}) for o in cell.get('outputs', []) for m in IMAGES)
 
 def shown(path:Path)->Path:
     "`path` as contributors type it (`nbs/03_stats.ipynb`): relative to the working directory where it lies below it."
     try: return path.resolve().relative_to(Path.cwd())
     except ValueError: return path
 
-def missing_alt(path:Path, nb:dict)->list[str]:
-    "The cells of notebook `nb` (at `path`) that show a figure with neither `fig-alt` nor `fig-cap`, as cell references."
-    path, res = shown(path), []
-    for i, cell in enumerate(nb.get('cells', []), 1):
-        if cell.get('cell_type') != 'code' or not shows_image(cell): continue
-        opts = notebook.cell_options(notebook.text(cell.get('source')))[0]
-        if not str(opts.get('fig-alt') or '').strip() and not str(opts.get('fig-cap') or '').strip():
-            res.append(cell_ref(str(path), i, notebook.text(cell.get('source'))))
-    return res
+def missing_alt(path:Path, nb:dict, views:list[CellView])->list[str]:
+    """The cells of notebook `nb` (at `path`, its cells seen as `views`) that show a figure with neither `fig-alt` nor
+    `fig-cap`, as cell references."""
+    return [cell_ref(str(shown(path)), v.number, text(c.get('source'))) for c, v in zip(nb.get('cells', []), views)
+            if c.get('cell_type') == 'code' and shows_image(c, v)
+            and not str(v.options.get('fig-alt') or '').strip() and not str(v.options.get('fig-cap') or '').strip()]
 
-def unquoted_text(path:Path, nb:dict)->list[str]:
+def unquoted_text(path:Path, nb:dict, views:list[CellView])->list[str]:
     """The cells of `nb` whose `fig-alt` or `fig-cap` YAML reads as something other than text (`a: b` is a mapping):
     Quarto would mangle them as this build would, so they are quoted."""
-    return [cell_ref(str(shown(path)), i, notebook.text(c.get('source'))) + f': `{k}`'
-            for i, c in enumerate(nb.get('cells', []), 1) if c.get('cell_type') == 'code'
-            for k, v in notebook.cell_options(notebook.text(c.get('source')))[0].items()
-            if k in ('fig-alt', 'fig-cap') and v is not None and not isinstance(v, str)]
+    return [cell_ref(str(shown(path)), v.number, text(c.get('source'))) + f': `{k}`'
+            for c, v in zip(nb.get('cells', []), views) for k, o in v.options.items()
+            if k in ('fig-alt', 'fig-cap') and o is not None and not isinstance(o, str)]
 
-def check_alt(path:Path, nb:dict)->None:
-    "A `BuildError` naming every cell of `nb` whose figure has no alt text, or alt text or caption that is not text."
-    if cells := missing_alt(path, nb):
+def check_alt(path:Path, nb:dict, views:list[CellView]|None=None)->None:
+    """A `BuildError` naming every cell of `nb` (seen as `views`, read from it when not given) whose figure has no alt
+    text, or alt text or caption that is not text."""
+    views = source_views(nb) if views is None else views
+    if cells := missing_alt(path, nb, views):
         raise BuildError(f'{len(cells)} figure(s) without alt text; add `#| fig-alt: <what the figure shows>` as the '
                          'first line of each cell, then `nbdev_clean`:\n  ' + '\n  '.join(cells))
-    if cells := unquoted_text(path, nb):
+    if cells := unquoted_text(path, nb, views):
         raise BuildError('alt text or caption that YAML does not read as text (a `: ` makes it a mapping); put the '
                          'value in double quotes, `#| fig-alt: "…"`:\n  ' + '\n  '.join(cells))
 

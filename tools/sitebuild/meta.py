@@ -16,7 +16,6 @@ from .config import Site
 from .notebook import to_markdown
 from .page import PageHTML, esc, link_target, plain, render_page, rooted_links
 from .pandoc import to_gfm
-from .showdoc import docments_as_list
 
 def site_base(site:Site)->str:
     "The published address of the site's root, ending in `/`."
@@ -84,10 +83,9 @@ def without_html(gfm:str)->str:
 
 def markdown_copy(proc:Path, page:PageHTML)->str:
     "`page` as GitHub markdown from its notebook as nbdev processed it into `proc`: title, description, prose, code, text outputs."
-    md = to_markdown(text_outputs(json.loads((proc/page.nb).read_bytes())), page.nb).markdown
+    md = to_markdown(text_outputs(json.loads((proc/page.nb).read_bytes())), page.nb, as_list=True).markdown   # show_doc: lists
     md = re.sub(r'^::: \{\.callout-tip \.live-note[^\n]*\n.*?\n:::\n', '', md, flags=re.S | re.M)   # "press Run" is for the page
     md = re.sub(r'(!\[[^\]]*\]\([^)]*\))\{[^}]*\}', r'\1', md)   # image attributes would become HTML
-    md = docments_as_list(md)   # show_doc's parameter tables, as lists
     body = without_html(to_gfm(md, f'the markdown copy of nbs/{page.nb}')).strip()
     head = f'# {page.title}\n\n' + (f'> {page.description}\n\n' if page.description else '')
     return head + body + '\n'

@@ -2,7 +2,8 @@
 
 Markdown cells go in verbatim; code cells become fenced code blocks and their outputs `.cell-output` divs, honouring
 the Quarto cell options nbdev emits (`#| echo: false`, `output: false|asis`, `include: false`, `code-fold`,
-`code-summary`, `fig-cap`, `error: true`, `classes`). Images become files next to the page.
+`code-summary`, `fig-cap`, `error: true`, `classes`), which the build's processing put in each cell's view (cells.py)
+with the rest of what it knows about the cell. Images become files next to the page.
 """
 from __future__ import annotations
 import base64, re
@@ -13,15 +14,13 @@ import yaml
 from tools.notebooks import page_name
 
 from . import BuildError
-from .srclinks import current_lines
-from . import figures   # which imports this module
+from .cells import CellView, text, view_of
 from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
+from .figures import IMAGES, attr, size_attrs
 from .showdoc import is_show_doc, render_show_doc
+from .srclinks import current_lines
 
-IMAGES = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/svg+xml': 'svg'}
 _ansi = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
-_option = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*)$')
-NBDEV_EXPORTS_SUMMARY = 'Exported source'   # nbdev folds `#| exports` cells under this summary (nbdev.processors.add_fold)
 
 @dataclass
 class NotebookMarkdown:
@@ -37,29 +36,9 @@ def page_files(nb:str, kind:str, fn:str)->tuple[str, str]:
     stem = page_name(nb)[:-5]
     return f'{stem}_files/{kind}/{fn}', f'{stem.rpartition("/")[2]}_files/{kind}/{fn}'
 
-def text(src)->str: return ''.join(src) if isinstance(src, list) else (src or '')
-
-def _value(s:str):
-    "A cell option's YAML value (`false`, `show`, `\"a caption\"`); the text itself if it is not valid YAML."
-    try: return yaml.safe_load(s) if s.strip() else None
-    except yaml.YAMLError: return s.strip()
-
-def cell_options(source:str)->tuple[dict, str]:
-    "The Quarto options (`#| key: value` lines at the top of a cell) and the code without them."
-    lines, opts = source.splitlines(), {}
-    while lines and lines[0].startswith('#|'):
-        m = _option.match(lines.pop(0))
-        if m: opts[m[1]] = _value(m[2])
-    return opts, '\n'.join(lines).strip('\n')
-
-def cell_classes(opts:dict)->list[str]:
-    "The `classes` option of a cell (`#| classes: live`, or a list), as class names."
-    c = opts.get('classes')
-    return [str(x) for x in c] if isinstance(c, list) else str(c or '').split()
-
-def stored_error(cell:dict)->dict|None:
+def stored_error(cell:dict, view:CellView)->dict|None:
     "The first stored error output of a code cell, unless its options allow errors (`#| error: true`); the build checks it."
-    if cell.get('cell_type') != 'code' or cell_options(text(cell.get('source')))[0].get('error') is True: return None
+    if cell.get('cell_type') != 'code' or view.options.get('error') is True: return None
     return next((o for o in cell.get('outputs', []) if o.get('output_type') == 'error'), None)
 
 def fenced(code:str, lang:str='', attrs:str='')->str:
@@ -72,9 +51,10 @@ def div(content:str, cls:str)->str: return f'::: {{{cls}}}\n{content}\n:::'
 
 class _Cell:
     "Render one code cell; `files` collects the images its outputs hold."
-    def __init__(self, page:str, idx:int, cell:dict, files:dict):
-        self.page, self.idx, self.files = page, idx, files
-        self.opts, self.code = cell_options(text(cell.get('source')))
+    def __init__(self, page:str, idx:int, cell:dict, files:dict, as_list:bool):
+        self.page, self.idx, self.files, self.as_list = page, idx, files, as_list
+        self.view = view_of(cell)
+        self.opts, self.code = self.view.options, text(cell.get('source'))
         self.lang = cell.get('metadata', {}).get('language', 'python')
         self.outputs = cell.get('outputs', [])
 
@@ -83,7 +63,7 @@ class _Cell:
         self.files[key] = text(data).encode() if mime == 'image/svg+xml' else base64.b64decode(text(data))
         cap = str(self.opts.get('fig-cap', '') or '').replace('\n', ' ')
         alt = str(self.opts.get('fig-alt', '') or '').replace('\n', ' ') or cap   # figures.check_alt: one is there
-        return f'![{cap}]({path}){{{figures.attr("alt", alt)}{figures.size_attrs(output, mime)}}}'
+        return f'![{cap}]({path}){{{attr("alt", alt)}{size_attrs(output, mime)}}}'
 
     def output(self, o:dict, j:int)->str:
         kind, asis = o.get('output_type'), self.opts.get('output') == 'asis'
@@ -98,7 +78,7 @@ class _Cell:
         if mime: return div(self.image(mime, data[mime], j, o), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/markdown' in data:
             md = current_lines(text(data['text/markdown']))   # show_doc's source links: today's line numbers
-            if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}')
+            if is_show_doc(md): md = render_show_doc(md, f'{self.page}, processed cell {self.idx}', self.as_list)
             return md if asis else div(md, f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/html' in data: return div(fenced(text(data['text/html']), attrs='=html'), f'.{CELL_OUTPUT} .{CELL_OUTPUT}-display')
         if 'text/plain' in data:
@@ -121,8 +101,8 @@ class _Cell:
             parts += [md for j, out in enumerate(self.outputs, 1) if (md := self.output(out, j))]
         if not parts: return ''
         # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
-        exported = [EXPORTED] if o.get('code-summary') == NBDEV_EXPORTS_SUMMARY else []   # live.js runs these
-        classes = ''.join(f' .{c}' for c in cell_classes(o) + exported)   # Quarto puts them on the cell's div
+        exported = [EXPORTED] if 'exports' in self.view.directives else []   # live.js runs these
+        classes = ''.join(f' .{c}' for c in self.view.classes + exported)   # Quarto puts them on the cell's div
         return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.{CELL}{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
 
 def front_matter(cell:dict)->dict|None:
@@ -132,8 +112,9 @@ def front_matter(cell:dict)->dict|None:
     try: return yaml.safe_load(src.strip('-\n')) or {}
     except yaml.YAMLError as e: raise BuildError(f'front matter is not valid YAML: {e}') from e
 
-def to_markdown(nb:dict, name:str)->NotebookMarkdown:
-    "The processed notebook `nb` (path `name` below nbs/) as Pandoc markdown."
+def to_markdown(nb:dict, name:str, as_list:bool=False)->NotebookMarkdown:
+    """The processed notebook `nb` (path `name` below nbs/) as Pandoc markdown; with `as_list`, show_doc's parameters
+    as lists rather than HTML tables (for markdown copies)."""
     cells, meta, files, parts = nb.get('cells', []), {}, {}, []
     if cells and (fm := front_matter(cells[0])) is not None: meta, cells = fm, cells[1:]
     for i, cell in enumerate(cells, 1):
@@ -146,7 +127,7 @@ def to_markdown(nb:dict, name:str)->NotebookMarkdown:
                 src = src.replace(f'attachment:{fn}', path)
             parts.append(src)
         elif kind == 'code':
-            parts.append(_Cell(name, i, cell, files).markdown())
+            parts.append(_Cell(name, i, cell, files, as_list).markdown())
         elif kind == 'raw': parts.append(src)
     meta.setdefault('title', name.rpartition('/')[2].rsplit('.', 1)[0])
     return NotebookMarkdown(name, meta, '\n\n'.join(p for p in parts if p.strip()) + '\n', files)

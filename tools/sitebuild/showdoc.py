@@ -76,32 +76,31 @@ def signature(name:str, ps:list, ret:str)->str:
                          break_long_words=False, break_on_hyphens=False)
     return f'{name}(\n{body}\n)' + (f'->{ret}' if ret else '')
 
-def table_html(ps:list, ret:str, ret_note:str, links:dict[str, str])->str:
-    """The parameter table, as nbdev's docs show docments; empty when nothing is documented or typed. HTML whose cells
-    pandoc reads as markdown (its `markdown_in_html_blocks`), so the details keep their links, code and math."""
-    rows = [(code_span(n), t, d, c) for n, t, d, c in ps]
-    if ret or ret_note: rows.append(('**Returns**', ret, '', ret_note))
-    if not any(t or d or c for _, t, d, c in rows): return ''
-    body = ''.join(f'<tr>\n<td>{n}</td>\n<td>{type_markdown(t, links)}</td>\n<td>{code_span(d) if d else ""}</td>\n'
-                   f'<td>{" ".join(c.split())}</td>\n</tr>\n' for n, t, d, c in rows)
+def rows(ps:list, ret:str, ret_note:str, links:dict[str, str])->list[tuple[str, str, str, str]]:
+    """(name, type, default, details) of each parameter and the return value, as markdown; none when nothing is
+    documented or typed."""
+    res = [(code_span(n), type_markdown(t, links), code_span(d) if d else '', ' '.join(c.split())) for n, t, d, c in ps]
+    if ret or ret_note: res.append(('**Returns**', type_markdown(ret, links), '', ' '.join(ret_note.split())))
+    return res if any(t or d or c for _, t, d, c in res) else []
+
+def table_html(rs:list)->str:
+    """The parameter table, as nbdev's docs show docments. HTML whose cells pandoc reads as markdown (its
+    `markdown_in_html_blocks`), so the details keep their links, code and math."""
+    body = ''.join(f'<tr>\n<td>{n}</td>\n<td>{t}</td>\n<td>{d}</td>\n<td>{c}</td>\n</tr>\n' for n, t, d, c in rs)
     return ('<table class="docments">\n<thead data-pagefind-ignore>\n<tr>\n<th scope="col"></th>\n<th scope="col">Type</th>\n'
             '<th scope="col">Default</th>\n<th scope="col">Details</th>\n</tr>\n</thead>\n'
             f'<tbody>\n{body}</tbody>\n</table>')
 
-def docments_as_list(md:str)->str:
-    """Page markdown `md` with each parameter table that `render_show_doc` wrote turned into a markdown list (for the
-    pages' markdown copies, which hold no HTML): `- `name` (`type`, default `value`): details`."""
-    def as_list(m):
-        items = []
-        for row in re.findall(r'<tr>\n<td>(.*?)</td>\n<td>(.*?)</td>\n<td>(.*?)</td>\n<td>(.*?)</td>\n</tr>', m[0], re.S):
-            n, t, d, c = row
-            what = ', '.join(filter(None, [t, f'default {d}' if d else '']))
-            items.append(f'- {n}' + (f' ({what})' if what else '') + (f': {c}' if c else ''))
-        return '\n'.join(items)
-    return re.sub(r'<table class="docments">.*?</table>', as_list, md, flags=re.S)
+def table_list(rs:list)->str:
+    "The parameters as a markdown list (the pages' markdown copies hold no HTML): `- `name` (`type`, default `value`): details`."
+    def item(n, t, d, c):
+        what = ', '.join(filter(None, [t, f'default {d}' if d else '']))
+        return f'- {n}' + (f' ({what})' if what else '') + (f': {c}' if c else '')
+    return '\n'.join(item(*r) for r in rs)
 
-def render_show_doc(md:str, where:str)->str:
-    "show_doc markdown `md` (from `where`, for messages) as page markdown: heading, signature, table, docstring."
+def render_show_doc(md:str, where:str, as_list:bool=False)->str:
+    """show_doc markdown `md` (from `where`, for messages) as page markdown: heading, signature, parameters (a table, or
+    with `as_list` a list), docstring."""
     m = _doc.match(md.strip())
     if not m: raise BuildError(f'{where}: not show_doc output:\n{md[:300]}')
     source, heading, fence, rest = m[1], m[2], m[3], m[4].strip()
@@ -123,6 +122,6 @@ def render_show_doc(md:str, where:str)->str:
     sig = signature(node.name, ps, ret)
     link = re.sub(r'\{[^}]*\}$', '', source)   # the source link, without nbdev's inline style (the site styles it)
     parts = [heading, f'{link}{{.doc-source}}', f'```{{.python .signature}}\n{sig}\n```']
-    if table := table_html(ps, ret, ret_note, links): parts.append(table)
+    if rs := rows(ps, ret, ret_note, links): parts.append(table_list(rs) if as_list else table_html(rs))
     if rest: parts.append(rest)
     return '\n\n'.join(parts)

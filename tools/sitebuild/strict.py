@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 from tools.cellref import cell_ref
-from .notebook import _ansi, text   # colour codes in outputs: the build strips them
+from .cells import CellView, source_views, text
+from .notebook import _ansi   # colour codes in outputs: the build strips them
 
 # Quarto cell options the build renders (notebook.py), and nbdev's own directives (nbdev acts on them before the build)
 QUARTO_OPTIONS = {'echo', 'output', 'include', 'eval', 'error', 'code-fold', 'code-summary', 'fig-cap', 'fig-alt', 'classes'}
@@ -16,7 +17,6 @@ CHECK_DIRECTIVES = {'tolerance'}
 DIV_CLASSES = {'callout-note', 'callout-tip', 'callout-warning', 'callout-important', 'callout-caution'}
 
 _control = re.compile(r'[\x00-\x09\x0b-\x1f\x7f]')
-_directive = re.compile(r'^#\|\s*([\w-]+)')
 _div = re.compile(r'^:::+\s*\{([^}]*)\}', re.M)
 _shortcode = re.compile(r'\{\{<\s*(\w+)')
 _xref = re.compile(r'(?<![\w@])@(fig|tbl|sec|eq|lst|thm)-[\w-]+')
@@ -45,18 +45,21 @@ def outputs_text(cell:dict)->list[tuple[str, str]]:
             if mime.startswith('text/'): res.append((mime, text(v)))
     return res
 
-def cell_problems(cell:dict, options:set[str])->list[str]:
-    "What in `cell` the build cannot render faithfully, each with the fix."
+def written(view:CellView, name:str)->str:
+    "Option or directive `name` of `view` as a `#|` line."
+    if name in view.options: return f'#| {name}: {view.options[name]}'
+    return ' '.join(['#|', name, *view.directives[name]])
+
+def cell_problems(cell:dict, view:CellView, options:set[str])->list[str]:
+    "What in `cell` (seen as `view`) the build cannot render faithfully, each with the fix."
     kind, src, res = cell.get('cell_type'), text(cell.get('source')), []
     if bad := control_chars(src, '\n\t' if kind == 'code' else '\n'):
         res.append(f'its source holds control character {", ".join(bad)} (a Python string may have turned `\\f` of '
                    '`\\frac` into a form-feed): retype that text in Jupyter')
     if kind == 'code':
-        for line in src.splitlines():
-            if not line.startswith('#|'): break
-            m = _directive.match(line)
-            if m and m[1] not in options:
-                res.append(f'cell option `{line.strip()}` is not one the build renders: use one of '
+        for name in [*view.directives, *view.options]:
+            if name not in options and f'%%{name}' not in src:   # nbdev reads a cell magic as a directive
+                res.append(f'cell option `{written(view, name)}` is not one the build renders: use one of '
                            f'{", ".join(sorted(QUARTO_OPTIONS))} (CONTRIBUTING.md) or remove it')
         for mime, out in outputs_text(cell):
             if bad := control_chars(_ansi.sub('', out)):
@@ -74,11 +77,13 @@ def cell_problems(cell:dict, options:set[str])->list[str]:
         res += [f'it holds {what}: remove it' for rx, what in _away if rx.search(src)]
     return res
 
-def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset())->list[str]:
-    "Every problem of notebook `nb` (at `path`), each naming its cell; `make outputs NB=...` filled in."
+def notebook_problems(nb:dict, path:str, tst_flags:set[str]=frozenset(), views:list[CellView]|None=None)->list[str]:
+    """Every problem of notebook `nb` (at `path`, its cells seen as `views`, read from it when not given), each naming
+    its cell; `make outputs NB=...` filled in."""
     options = QUARTO_OPTIONS | NBDEV_DIRECTIVES | CHECK_DIRECTIVES | set(tst_flags)
-    return [f'{cell_ref(path, i, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
-            for i, c in enumerate(nb.get('cells', []), 1) for p in cell_problems(c, options)]
+    views = source_views(nb) if views is None else views
+    return [f'{cell_ref(path, v.number, visible(text(c.get("source"))))}: {p}'.replace('NB=...', f'NB={path}')
+            for c, v in zip(nb.get('cells', []), views) for p in cell_problems(c, v, options)]
 
 def sidebar_problems(names:list[str], listed:list[str], quarto:str='_quarto.yml', nbs:Path|None=None)->list[str]:
     """Notebooks (`names`, paths below notebooks folder `nbs`) missing from the sidebar, and sidebar entries naming none;

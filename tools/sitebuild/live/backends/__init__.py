@@ -1,0 +1,25 @@
+"""The backends that run a page's live cells, one module each, behind one interface (`Backend`).
+
+A backend installs into a built site what its transport in the page needs, and stops the build at a live cell it cannot
+run, saying why and what the author can do. In the page, each
+backend has its transport module (`site_libs/live/transport-<name>.js`), which speaks the message protocol of
+contract.py (`LIVE_PROTOCOL`) to the shared UI (`live-ui.js`). `pyodide` runs cells in the reader's browser; a `kernel`
+backend (a Jupyter kernel for every cell) is to come, as one more module here and one more transport.
+"""
+from __future__ import annotations
+from pathlib import Path
+from typing import Protocol
+
+Cells = dict[str, list[tuple[str, str]]]   # {notebook: [(cell reference, code)]} of the live cells
+
+class Backend(Protocol):
+    name: str   # its transport in the page: `transport-<name>.js`
+
+    def install(self, site_dir:Path, cells:Cells)->int:
+        """What the page needs to run `cells`, copied into built site `site_dir`; returns the number of modules it ships.
+        A cell it cannot run is a `BuildError` naming the cell, why, and what the author can do."""
+
+def backend(name:str='pyodide')->Backend:
+    "The backend called `name`."
+    from .pyodide import Pyodide
+    return {'pyodide': Pyodide}[name]()
