@@ -4,7 +4,7 @@ the cell shows its result, its output and tracebacks as Jupyter would (a trailin
 import pytest
 
 from tests.live.cells import edit, run
-from tools.sitebuild.live import torch_free_modules
+from tools.sitebuild.live.imports import torch_free_modules
 
 IMPORTS = f"import sys, {', '.join(torch_free_modules())}\nsorted(m for m in ('torch', 'numpy') if m in sys.modules), sys.version_info[:2]"
 CELLS = ['from lessons_lib.callbacks import slow_calculation\nx = 2',

@@ -15,16 +15,29 @@ THEME_TOGGLE = 'theme-toggle'  # the dark-mode button; site.js
 TITLE = 'title'                # the page's <h1> (page.html)
 CELL = 'cell'                  # a code cell with its outputs (notebook.py, as Quarto writes it)
 CELL_OUTPUT = 'cell-output'    # one stored output of a cell (notebook.py); live.js hides them while it shows its own
-LIVE = 'live'                  # a cell a reader can edit and run (`#| classes: live`, copied by notebook.py); live.js
-COLAB = 'colab'                # a cell that needs Colab (`#| classes: colab`); live.js links it to the notebook in Colab
-EXPORTED = 'exported'          # a `#| exports` cell, shown folded (notebook.py); live.js runs it among the live cells
-SOURCE_CODE = 'sourceCode'     # pandoc's code block; site.js adds its copy button, live.js its editor
+LIVE = 'live'                  # a cell a reader can edit and run (its view's classes, live/marking.py); live-ui.js
+COLAB = 'colab'                # a cell the backend cannot run (`#| classes: colab`); live-ui.js says why, links Colab
+EXPORTED = 'exported'          # a `#| exports` cell, shown folded (notebook.py); live-ui.js runs it among the live cells
+SOURCE_CODE = 'sourceCode'     # pandoc's code block; site.js adds its copy button, live-ui.js its editor
 CODE_FOLD = 'code-fold'        # folded code, a <details> (filters.lua)
 CALLOUT = 'callout'            # a callout box (filters.lua), with its kind `callout-note` etc.
 CALLOUT_TITLE = 'callout-title'
 # data attributes
 PAGEFIND_BODY = 'data-pagefind-body'      # the region search indexes (page.html; tools/sitetest.py `page_text`)
-LIVE_START_MS = 'data-live-start-ms'      # on <html>: how long Pyodide took to start (live.js; tools/bench)
+LIVE_START_MS = 'data-live-start-ms'      # on <html>: how long the interpreter took to start (live-ui.js; tools/bench)
+
+# The messages between the live cells' UI (live-ui.js) and a backend's transport (`transport-<backend>.js`, which
+# passes them on to its interpreter: live-worker.js for Pyodide). The UI sends {start: true} to start the interpreter
+# ahead, and {id, code} to run live cell `id` (1-based in page order); the transport answers with these `type`s:
+LIVE_PROTOCOL = {
+    'progress': 'pct, what: how far the interpreter has started, and the step it is in',
+    'ready': 'ms: the interpreter is up, after ms milliseconds',
+    'stdout': 'id, text: a batch of what cell `id` printed',
+    'stderr': 'id, text: a batch of what cell `id` wrote to stderr',
+    'truncated': 'id: cell `id` printed more than is shown; the rest is counted, not sent',
+    'done': 'id, result, error, dropped, ms, fatal: cell `id` finished (its value or null, its traceback or null, lines '
+            'not shown, milliseconds); `fatal`: the interpreter is gone, the next Run starts another',
+}
 
 # names filters.lua writes, passed in as pandoc metadata `contract-<key>`
 LUA = {'code-fold': CODE_FOLD, 'callout': CALLOUT, 'callout-title': CALLOUT_TITLE}
@@ -32,5 +45,6 @@ LUA = {'code-fold': CODE_FOLD, 'callout': CALLOUT, 'callout-title': CALLOUT_TITL
 # files (under tools/sitebuild/assets) that name contract entries literally, and the names each must hold
 USES = {'page.html': [CONTENT, SIDEBAR, SEARCH, THEME_TOGGLE, TITLE, PAGEFIND_BODY],
         'site_libs/site.js': [SIDEBAR, SEARCH, THEME_TOGGLE, SOURCE_CODE],
-        'site_libs/live/live.js': [CELL, CELL_OUTPUT, LIVE, COLAB, EXPORTED, SOURCE_CODE, 'liveStartMs'],
+        'site_libs/live/live-ui.js': [CELL, CELL_OUTPUT, LIVE, COLAB, EXPORTED, SOURCE_CODE, 'liveStartMs', *LIVE_PROTOCOL],
+        'site_libs/live/live-worker.js': list(LIVE_PROTOCOL),
         'site_libs/site.css': [CELL_OUTPUT, SOURCE_CODE, CODE_FOLD, CALLOUT, CALLOUT_TITLE]}

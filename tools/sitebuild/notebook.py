@@ -101,7 +101,7 @@ class _Cell:
             parts += [md for j, out in enumerate(self.outputs, 1) if (md := self.output(out, j))]
         if not parts: return ''
         # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
-        exported = [EXPORTED] if 'exports' in self.view.directives else []   # live.js runs these
+        exported = [EXPORTED] if 'exports' in self.view.directives else []   # live-ui.js runs these
         classes = ''.join(f' .{c}' for c in self.view.classes + exported)   # Quarto puts them on the cell's div
         return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.{CELL}{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
 

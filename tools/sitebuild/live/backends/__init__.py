@@ -8,10 +8,11 @@ backend (a Jupyter kernel for every cell) is to come, as one more module here an
 """
 from __future__ import annotations
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 Cells = dict[str, list[tuple[str, str]]]   # {notebook: [(cell reference, code)]} of the live cells
 
+@runtime_checkable
 class Backend(Protocol):
     name: str   # its transport in the page: `transport-<name>.js`
 

@@ -1,0 +1,209 @@
+// The live cells' UI, the same whatever backend runs them: Edit, Run, Reset and Stop on each `div.cell.live` of the
+// page. The page's cells share one interpreter, which the backend's transport reaches (`transport-<backend>.js`, loaded
+// ahead, see below), and run in page order like a notebook: Run on a cell first runs the earlier live cells that have
+// not run yet. Nothing runs until the reader presses Run. The interpreter starts as soon as a live cell scrolls into view
+// or a Run button is hovered or focused, so a reader's first Run rarely waits for it.
+// Cells marked `#| classes: colab` are cells the backend cannot run: they keep their stored output, and a note says why
+// (the transport's `cannotRun`) and what the reader can do (open the notebook in Colab).
+// On a page with live cells, the exported definitions (`#| exports`, `div.cell.exported` from the build) run in the
+// same order too, unmarked: a Quarto option on them would be written into the exported module.
+// Class names and the messages between UI and transport: tools/sitebuild/contract.py.
+let transport = null, cells = [], conn = null, ran = new Set(), busy = null, waiting = null;
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+}
+
+function button(label, title, onclick) {
+  const b = el('button', 'live-button', label);
+  b.type = 'button'; b.title = title; b.addEventListener('click', onclick);
+  return b;
+}
+
+function setUp(root, n) {
+  const block = root.querySelector('div.sourceCode');
+  const shown = block.closest('.code-copy-outer-scaffold') || block;   // Quarto wraps the block for its copy button
+  const c = { n, root, shown, original: block.querySelector('pre code').textContent.replace(/\n$/, ''), editor: null };
+  c.bar = el('div', 'live-controls');
+  c.run = button('Run', 'Run this cell (and the earlier live cells not run yet); Shift+Enter in the editor', () => runUpTo(c));
+  c.edit = button('Edit', 'Edit the code of this cell', () => edit(c));
+  c.reset = button('Reset', 'Restore the original code and stored output', () => reset(c));
+  c.stop = button('Stop', 'Stop Python (restarts on the next Run)', stop);
+  c.stop.hidden = true;
+  c.status = el('span', 'live-status');
+  c.status.setAttribute('aria-live', 'polite');
+  c.bar.append(c.run, c.edit, c.reset, c.stop, c.status);
+  c.out = el('div', 'live-output');
+  c.out.hidden = true;
+  shown.after(c.bar);
+  c.bar.after(c.out);
+  return c;
+}
+
+function code(c) { return c.editor ? c.editor.value : c.original; }
+
+function edit(c) {
+  if (!c.editor) {
+    c.editor = el('textarea', 'live-editor');
+    c.editor.spellcheck = false;
+    c.editor.setAttribute('aria-label', `Code of live cell ${c.n}`);
+    c.editor.value = c.original;
+    c.editor.rows = Math.max(2, c.original.split('\n').length + 1);
+    c.editor.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.shiftKey || e.ctrlKey || e.metaKey)) { e.preventDefault(); runUpTo(c); }
+    });
+    c.shown.hidden = true;
+    c.bar.before(c.editor);
+  }
+  c.editor.focus();
+}
+
+function storedOutputs(c) { return c.root.querySelectorAll(':scope > .cell-output'); }
+
+function reset(c) {
+  if (c.editor) { c.editor.remove(); c.editor = null; c.shown.hidden = false; }
+  c.out.replaceChildren(); c.out.hidden = true;
+  storedOutputs(c).forEach((o) => { o.hidden = false; });
+  c.status.textContent = '';
+}
+
+// Output arrives in batches (the Pyodide worker flushes about every 50 ms and stops sending after its cap): each batch is one
+// text node appended to the cell's current stream block, so a cell printing 200,000 lines leaves the page responsive.
+function show(c, kind, text) {
+  if (c.out.hidden) { c.out.replaceChildren(); c.out.hidden = false; storedOutputs(c).forEach((o) => { o.hidden = true; }); }
+  const last = c.out.lastElementChild;
+  if (last && last.dataset.kind === kind && (kind === 'stdout' || kind === 'stderr')) { last.append(document.createTextNode(text)); return; }
+  const pre = el('pre', `live-${kind}`, text);
+  pre.dataset.kind = kind;
+  c.out.append(pre);
+}
+
+function truncated(c, lines, done) {
+  let note = c.out.querySelector(':scope > .live-truncated');
+  if (!note) { note = el('p', 'live-truncated'); c.out.append(note); }
+  c.out.append(note);   // stays last
+  note.textContent = done ? `Output truncated: ${lines.toLocaleString('en')} more lines not shown.`
+    : 'Output truncated: further lines are not shown (Stop ends the cell).';
+}
+
+// Start-up progress, shown on the cell whose Run is waiting for Python (or nowhere while Python loads ahead).
+let starting = null, startPct = 0;
+function progress(pct, what) {
+  startPct = pct;
+  if (starting) starting.status.textContent = `Starting Python… ${pct}% (${what})`;
+}
+
+let ready = false;
+function connect() {
+  ready = false; startPct = 0;
+  conn = transport.connect((m) => {
+    const c = cells[m.id - 1];
+    if (m.type === 'progress') { progress(m.pct, m.what); return; }
+    if (m.type === 'ready') {
+      ready = true; document.documentElement.dataset.liveStartMs = String(Math.round(m.ms));
+      if (starting) starting.status.textContent = 'Running…';
+      starting = null;
+      return;
+    }
+    if (m.type === 'stdout' || m.type === 'stderr') { show(c, m.type, m.text); return; }
+    if (m.type === 'truncated') { truncated(c, m.lines, false); return; }
+    if (m.type !== 'done') return;
+    if (m.dropped) truncated(c, m.dropped, true);
+    if (m.result !== null) show(c, 'result', m.result);
+    if (m.error !== null) show(c, 'error', m.error);
+    if (m.fatal) { conn.stop(); conn = null; ran = new Set(); }
+    waiting(m);
+  }, (e) => { if (waiting) waiting({ error: `Python could not start: ${e.message || 'worker error'}`, result: null }); });
+}
+
+// Start the interpreter ahead of the first Run (the transport starts it on this message), once per interpreter.
+function warmUp() { if (!conn) { connect(); conn.send({ start: true }); } }
+
+function runOne(c) {
+  if (!conn) connect();
+  c.out.replaceChildren(); c.out.hidden = true;
+  if (ready) c.status.textContent = 'Running…';
+  else { starting = busy || c; progress(startPct, 'loading'); }   // on the cell whose Run was pressed
+  return new Promise((resolve) => {
+    waiting = resolve;
+    conn.send({ id: c.n, code: code(c) });
+  });
+}
+
+function setBusy(c) {
+  busy = c;
+  cells.forEach((x) => { x.run.disabled = !!c; x.reset.disabled = !!c; x.stop.hidden = x !== c; });
+}
+
+async function runUpTo(c) {
+  if (busy) return;
+  setBusy(c);
+  const t0 = performance.now();
+  try {
+    for (const x of cells.slice(0, c.n - 1).filter((x) => !ran.has(x.n)).concat([c])) {
+      const m = await runOne(x);
+      if (m.stopped) return;
+      if (!m.error) ran.add(x.n);   // a cell that raised runs again before the next cell below it
+      x.status.textContent = m.error ? 'Error' : `Ran in ${Math.round(m.ms)} ms`;
+      if (m.error && x !== c) {
+        c.status.textContent = `Not run: live cell ${x.n} above raised an error; fix it or Reset it, then Run again.`;
+        return;
+      }
+    }
+    c.status.textContent += ` (${Math.round(performance.now() - t0)} ms after Run)`;
+  } finally { setBusy(null); }
+}
+
+function stop() {
+  if (!conn) return;
+  conn.stop(); conn = null; ran = new Set(); starting = null; ready = false;
+  busy.status.textContent = 'Stopped. Python restarts on the next Run, running the earlier cells again.';
+  const w = waiting; waiting = null;
+  if (w) w({ stopped: true });
+}
+
+function liveCells() {
+  const roots = document.querySelector('div.cell.live')
+    ? Array.from(document.querySelectorAll('div.cell')).filter((e) => e.classList.contains('live') || e.classList.contains('exported')) : [];
+  cells = roots.map((e, i) => setUp(e, i + 1));
+  if (!cells.length) return;
+  cells.forEach((c) => ['pointerenter', 'focus'].forEach((ev) => c.run.addEventListener(ev, warmUp)));
+  if ('IntersectionObserver' in window) {
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) { seen.disconnect(); warmUp(); }
+    });
+    cells.forEach((c) => seen.observe(c.root));
+  }
+}
+
+// Cells the backend cannot run: their stored output stays, with one note after each run of such cells that says why
+// (the transport's words) and links to the notebook in Colab, where the reader can run it.
+function staticCells() {
+  const colab = document.querySelector('a[href^="https://colab.research.google.com/"]');
+  const source = document.querySelector('a[href^="https://github.com/"][href$=".ipynb"]');
+  const colabUrl = colab ? colab.href : source && source.href.replace('https://github.com/', 'https://colab.research.google.com/github/');
+  const isColab = (e) => !!e && e.matches('div.cell.colab');
+  document.querySelectorAll('div.cell.colab').forEach((root) => {
+    if (isColab(root.nextElementSibling)) return;   // the last of consecutive cells carries the note
+    let n = 1;
+    for (let e = root.previousElementSibling; isColab(e); e = e.previousElementSibling) n += 1;
+    const note = el('div', 'live-colab', n === 1 ? `This cell ${transport.cannotRun.one}, so its output is the stored one. `
+      : `These ${n} cells ${transport.cannotRun.many}, so their outputs are the stored ones. `);
+    if (colabUrl) {
+      const a = el('a', '', 'Open in Colab');
+      a.href = colabUrl; a.rel = 'noopener';
+      note.append(a);
+    }
+    root.append(note);
+  });
+}
+
+// The page's live cells and static cells, run through backend transport `t`.
+export function startLive(t) {
+  transport = t;
+  liveCells();
+  staticCells();
+}
