@@ -51,4 +51,6 @@ def test_dark_mode_toggle_switches_and_is_remembered(open_page, server):
     page.click('#theme-toggle')
     assert theme() == 'light' and bg() == light_bg
     page, _ = open_page(f'{base}/index.html', 'dark', fresh=True)
+    # theme.js follows the system setting as it changes: a context's dark scheme that lands after the first paint counts
+    page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=10_000)
     assert theme() == 'dark', 'a reader whose system is dark gets the dark theme'
