@@ -153,7 +153,7 @@ def plan(site:Path, build:bool)->list[tuple]:
         ('notebooks on another code path (ATEN_CPU_CAPABILITY=default, 2 threads)', notebooks_step, (ANOTHER_MACHINE,), {NOTEBOOKS}),
         ('pytest tests/browser, other files', pytest_step, (site, 'browser', '--ignore=tests/browser/test_every_page.py'), needs_site),
         ('pytest tests/sitebuild', pytest_step, (site, 'sitebuild'), needs_site),   # it checks the built site too
-        ('pytest tests/tools', pytest_step, (site, 'tools'), set()),
+        ('pytest tests/tools', pytest_step, (site, 'tools'), needs_site),   # it builds a copy of the project (a new page)
         ('pytest tests/library', pytest_step, (site, 'library'), set()),
         # after the site build: it brings nbdev's cache (_proc) up to date, which the README step's copy reuses
         (HYGIENE, hygiene, (), needs_site),
