@@ -1,5 +1,5 @@
 "The page contract (tools/sitebuild/contract.py): every file that names its entries literally holds them, and built pages carry them."
-import json, re
+import re
 
 from tools.sitebuild.contract import CALLOUT, CALLOUT_TITLE, CELL, CODE_FOLD, EXPORTED, LUA, USES
 from tools.sitebuild.notebook import to_markdown
