@@ -1,7 +1,7 @@
 """What the built site offers other tools, checked against the pages it describes: sitemap.xml lists exactly the pages,
 robots.txt points to it, every page has its canonical and link-preview tags, llms.txt lists every page with its title
 and description and links to markdown copies that exist and hold the page's code, 404.html works at any depth, and
-each page offers its notebook for download. Also the live-page marking (tools/sitebuild/live.py)."""
+each page offers its notebook for download. Also the live-page marking (tools/sitebuild/live/)."""
 import html, json, re
 from urllib.parse import urlparse
 
