@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterable
 import matplotlib.pyplot as plt
-from fastcore.basics import patch, store_attr
+from fastcore.basics import store_attr
 from matplotlib.colors import LogNorm
 import torch
 import torch.nn.functional as F
@@ -114,11 +114,12 @@ class Hooks:
     def __exit__(self, *exc): self.remove()
     def __del__(self): self.remove()
 
-# %% ../nbs/06_hooks.ipynb #f74633e0
+# %% ../nbs/06_hooks.ipynb #10b88d13
 def with_params(model:nn.Module)->list[nn.Module]:
     "The children of `model` that have parameters."
     return [m for m in model.children() if any(True for _ in m.parameters())]
 
+# %% ../nbs/06_hooks.ipynb #287952b9
 class ActivationStats(Callback):
     "Per layer and training batch: mean, std, histogram, zero share, dead-channel share."
     hooks = None
@@ -138,23 +139,20 @@ class ActivationStats(Callback):
             h.means, h.stds, h.hists, h.zeros, h.dead = [], [], [], [], []
             h.stats = RunningStats()
 
-# %% ../nbs/06_hooks.ipynb #5d713955
-@patch
-def _record(self:ActivationStats, hook:Hook, mod:nn.Module, inp, outp:Tensor):
-    if not mod.training: return
-    a = outp.detach().float()
-    hook.means.append(mean(a).item())
-    hook.stds.append(std(a).item())
-    hook.hists.append(a.histc(self.bins, self.lo, self.hi))
-    hook.zeros.append((a == 0).float().mean().item())
-    # per channel, anywhere in the batch
-    alive = (a != 0).transpose(0, 1).flatten(1).any(1)
-    hook.dead.append(1 - alive.float().mean().item())
-    hook.stats.update(a)
+    def _record(self, hook:Hook, mod:nn.Module, inp, outp:Tensor):
+        if not mod.training: return
+        a = outp.detach().float()
+        hook.means.append(mean(a).item())
+        hook.stds.append(std(a).item())
+        hook.hists.append(a.histc(self.bins, self.lo, self.hi))
+        hook.zeros.append((a == 0).float().mean().item())
+        # per channel, anywhere in the batch
+        alive = (a != 0).transpose(0, 1).flatten(1).any(1)
+        hook.dead.append(1 - alive.float().mean().item())
+        hook.stats.update(a)
 
-@patch
-def after_fit(self:ActivationStats, learn:Learner):
-    if self.hooks is not None: self.hooks.remove()
+    def after_fit(self, learn:Learner):
+        if self.hooks is not None: self.hooks.remove()
 
 # %% ../nbs/06_hooks.ipynb #275b1cab
 def plot_stats(stats:ActivationStats, # a callback after training

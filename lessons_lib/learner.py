@@ -83,7 +83,7 @@ def cancelled_level(e:Exception)->str|None: # 'batch', 'epoch', 'fit', or None
     "The level of the loop that the exception `e` cancels."
     return next((lvl for exc, lvl in CANCELLED.items() if isinstance(e, exc)), None)
 
-# %% ../nbs/05_learner.ipynb #78fa8415
+# %% ../nbs/05_learner.ipynb #c17970f5
 class Learner:
     "Trains `model` on `dls` with a predict-loss-step loop; callbacks do the rest."
     def __init__(self,
@@ -97,130 +97,116 @@ class Learner:
         store_attr('model,dls,loss_func,lr,opt_func')
         self.cbs = [TrainEvalCB(), *check_cbs(cbs)]
         self.opt, self.failed = None, False
+        self._handlers = {e: [] for e in EVENTS}  # each event's handlers, looked up by `fit`
 
     def __call__(self, event:str):
         "Run the handlers of `event`, looked up when `fit` started."
         for h in self._handlers[event]: h(self)
 
-# %% ../nbs/05_learner.ipynb #44731d6a
-@patch
-def _cleanup(self:Learner, event:str):
-    "Run every handler of `event`, even after one raises; then raise the first error."
-    errors = []
-    for h in self._handlers[event]:
-        try: h(self)
-        except BaseException as e:
-            errors.append(e)
-            self.failed = self.failed or cancelled_level(e) is None
-    if not errors: return
-    # a failure wins over a cancellation
-    errors.sort(key=lambda e: cancelled_level(e) is not None)
-    for e in errors[1:]:
-        errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
-    raise errors[0]
+    def _cleanup(self, event:str):
+        "Run every handler of `event`, even after one raises; then raise the first error."
+        errors = []
+        for h in self._handlers[event]:
+            try: h(self)
+            except BaseException as e:
+                errors.append(e)
+                self.failed = self.failed or cancelled_level(e) is None
+        if not errors: return
+        # a failure wins over a cancellation
+        errors.sort(key=lambda e: cancelled_level(e) is not None)
+        for e in errors[1:]:
+            errors[0].add_note(f'{event} also raised {type(e).__name__}: {e}')
+        raise errors[0]
 
-# %% ../nbs/05_learner.ipynb #e77a032b
-@patch
-def _run(self:Learner, name:str, body:Callable):
-    "`before_{name}`, `body()`, always `after_{name}`; a cancellation of `name` ends it."
-    try:
-        self(f'before_{name}')
-        body()
-    except tuple(CANCELLED) as e:
-        level = cancelled_level(e)
-        if level == name: self(f'after_cancel_{name}')
-        elif LEVELS[level] > LEVELS[name]:
-            raise  # it cancels an outer level: let it through
-        else: raise self._misplaced(e) from e     # an inner level that is not running
-    except BaseException:
-        self.failed = True
-        raise
-    finally: self._cleanup(f'after_{name}')
+    def _run(self, name:str, body:Callable):
+        "`before_{name}`, `body()`, always `after_{name}`; a cancellation of `name` ends it."
+        try:
+            self(f'before_{name}')
+            body()
+        except tuple(CANCELLED) as e:
+            level = cancelled_level(e)
+            if level == name: self(f'after_cancel_{name}')
+            elif LEVELS[level] > LEVELS[name]:
+                raise  # it cancels an outer level: let it through
+            else: raise self._misplaced(e) from e     # an inner level that is not running
+        except BaseException:
+            self.failed = True
+            raise
+        finally: self._cleanup(f'after_{name}')
 
-@patch
-def _misplaced(self:Learner, e:Exception)->RuntimeError:
-    "The error for a cancellation raised where its level is not running."
-    self.failed, level = True, cancelled_level(e)
-    return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
-                        f'(or in after_{level}, when there was nothing left to cancel)')
+    def _misplaced(self, e:Exception)->RuntimeError:
+        "The error for a cancellation raised where its level is not running."
+        self.failed, level = True, cancelled_level(e)
+        return RuntimeError(f'{type(e).__name__} was raised outside the {level} it cancels '
+                            f'(or in after_{level}, when there was nothing left to cancel)')
 
-# %% ../nbs/05_learner.ipynb #08fd54ee
-@patch
-def _one_batch(self:Learner):
-    self.preds = self.model(self.xb)
-    self('after_pred')
-    self.loss = self.loss_func(self.preds, self.yb)
-    self('after_loss')
-    self._check_finite()
-    if not self.training: return
-    self.opt.zero_grad()
-    self.loss.backward()
-    self('after_backward')
-    self.opt.step()
-    self('after_step')
+    def _one_batch(self):
+        self.preds = self.model(self.xb)
+        self('after_pred')
+        self.loss = self.loss_func(self.preds, self.yb)
+        self('after_loss')
+        self._check_finite()
+        if not self.training: return
+        self.opt.zero_grad()
+        self.loss.backward()
+        self('after_backward')
+        self.opt.step()
+        self('after_step')
 
-@patch
-def _check_finite(self:Learner):
-    "Stop with an error naming the epoch and the batch when the loss is `inf` or `nan`."
-    loss = self.loss.item()
-    if math.isfinite(loss): return
-    phase = 'training' if self.training else 'validation'
-    raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch '
-                             f'{self.iter}: training stopped rather than step on it')
+    def _check_finite(self):
+        "Stop with an error naming the epoch and the batch when the loss is `inf` or `nan`."
+        loss = self.loss.item()
+        if math.isfinite(loss): return
+        phase = 'training' if self.training else 'validation'
+        raise FloatingPointError(f'the loss is {loss} at epoch {self.epoch}, {phase} batch '
+                                 f'{self.iter}: training stopped rather than step on it')
 
-# %% ../nbs/05_learner.ipynb #e897b097
-@patch
-def _all_batches(self:Learner):
-    for i, (xb, yb) in enumerate(self.dl):
-        self.iter, self.xb, self.yb = i, xb, yb
-        self._run('batch', self._one_batch)
+    def _all_batches(self):
+        for i, (xb, yb) in enumerate(self.dl):
+            self.iter, self.xb, self.yb = i, xb, yb
+            self._run('batch', self._one_batch)
 
-@patch
-def _one_epoch(self:Learner):
-    self.training, self.dl = True, self.dls.train
-    self._run('train', self._all_batches)
-    self.training, self.dl = False, self.dls.valid
-    with torch.no_grad(): self._run('validate', self._all_batches)
+    def _one_epoch(self):
+        self.training, self.dl = True, self.dls.train
+        self._run('train', self._all_batches)
+        self.training, self.dl = False, self.dls.valid
+        with torch.no_grad(): self._run('validate', self._all_batches)
 
-@patch
-def _fit(self:Learner):
-    for epoch in self.epochs:
-        self.epoch = epoch
-        self._run('epoch', self._one_epoch)
+    def _fit(self):
+        for epoch in self.epochs:
+            self.epoch = epoch
+            self._run('epoch', self._one_epoch)
 
-# %% ../nbs/05_learner.ipynb #94a535be
-@patch
-def _n_train_batches(self:Learner)->int:
-    "The number of training batches per epoch; an error when there are none."
-    n = len(self.dls.train)
-    if n == 0:
-        raise ValueError('the training DataLoader (dls.train) has no batches: '
-                         'nothing to train on')
-    return n
+    def _n_train_batches(self)->int:
+        "The number of training batches per epoch; an error when there are none."
+        n = len(self.dls.train)
+        if n == 0:
+            raise ValueError('the training DataLoader (dls.train) has no batches: '
+                             'nothing to train on')
+        return n
 
-@patch
-def fit(self:Learner,
-        n_epochs:int=1,       # training passes, each followed by a validation pass
-        lr:float|None=None,   # learning rate for this call; None: the `Learner`'s
-        cbs:CallbackArg=None, # extra callbacks for this call only
-       ):
-    "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
-    if not isinstance(n_epochs, int) or n_epochs < 0:
-        raise ValueError('n_epochs must be a whole number of epochs, 0 or more, '
-                         f'got {n_epochs!r}')
-    extra = [cb for cb in check_cbs(cbs) if all(cb is not o for o in self.cbs)]
-    if n_epochs == 0: return
-    self._n_train_batches()
-    self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
-    self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
-    self.cbs += extra
-    self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
-    try: self._run('fit', self._fit)
-    except tuple(CANCELLED) as e: raise self._misplaced(e) from e  # raised in after_fit
-    except BaseException:
-        self.failed = True                                     # also when after_fit fails
-        raise
-    finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
+    def fit(self,
+            n_epochs:int=1,       # training passes, each followed by a validation pass
+            lr:float|None=None,   # learning rate for this call; None: the `Learner`'s
+            cbs:CallbackArg=None, # extra callbacks for this call only
+           ):
+        "Train for `n_epochs` epochs; `fit(0)` does nothing at all."
+        if not isinstance(n_epochs, int) or n_epochs < 0:
+            raise ValueError('n_epochs must be a whole number of epochs, 0 or more, '
+                             f'got {n_epochs!r}')
+        extra = [cb for cb in check_cbs(cbs) if all(cb is not o for o in self.cbs)]
+        if n_epochs == 0: return
+        self._n_train_batches()
+        self.n_epochs, self.epochs, self.failed = n_epochs, range(n_epochs), False
+        self.opt = self.opt_func(self.model.parameters(), lr=self.lr if lr is None else lr)
+        self.cbs += extra
+        self._handlers = {e: handlers(self.cbs, e) for e in EVENTS}
+        try: self._run('fit', self._fit)
+        except tuple(CANCELLED) as e: raise self._misplaced(e) from e  # raised in after_fit
+        except BaseException:
+            self.failed = True                                     # also when after_fit fails
+            raise
+        finally: self.cbs = [cb for cb in self.cbs if all(cb is not o for o in extra)]
 
 # %% ../nbs/05_learner.ipynb #cce75c4c
 class TrainEvalCB(Callback):
@@ -236,7 +222,7 @@ def accuracy(preds:Tensor, # scores, one row per item and one column per class
     "Fraction of rows of `preds` whose largest score is at the target class."
     return (preds.argmax(dim=1) == targs).float().mean()
 
-# %% ../nbs/05_learner.ipynb #191b4438
+# %% ../nbs/05_learner.ipynb #54df971e
 class MetricsCB(Callback):
     "Mean loss of each pass and validation `metrics`, per epoch: printed, in `history`."
     def __init__(self,
@@ -252,44 +238,37 @@ class MetricsCB(Callback):
     def _means(self):
         return [s/self.n for s in self.sums] if self.n else [math.nan]*len(self.sums)
 
-# %% ../nbs/05_learner.ipynb #7d673253
-@patch
-def before_fit(self:MetricsCB, learn:Learner):
-    self.history, self.row, self.start = [], {}, time.perf_counter()
-    self._new_pass()
-    if self.show: self._print('epoch', *self.names, 'time')
+    def before_fit(self, learn:Learner):
+        self.history, self.row, self.start = [], {}, time.perf_counter()
+        self._new_pass()
+        if self.show: self._print('epoch', *self.names, 'time')
 
-@patch
-def after_loss(self:MetricsCB, learn:Learner):
-    n = len(learn.yb)
-    self.n += n
-    self.sums[0] += learn.loss.item() * n
-    if learn.training: return
-    for i, m in enumerate(self.metrics, 1):
-        self.sums[i] += m(learn.preds, learn.yb).item() * n
+    def after_loss(self, learn:Learner):
+        n = len(learn.yb)
+        self.n += n
+        self.sums[0] += learn.loss.item() * n
+        if learn.training: return
+        for i, m in enumerate(self.metrics, 1):
+            self.sums[i] += m(learn.preds, learn.yb).item() * n
 
-# %% ../nbs/05_learner.ipynb #41d13758
-@patch
-def after_train(self:MetricsCB, learn:Learner):
-    if not learn.failed: self.row['train_loss'] = self._means()[0]
-    self._new_pass()
+    def after_train(self, learn:Learner):
+        if not learn.failed: self.row['train_loss'] = self._means()[0]
+        self._new_pass()
 
-@patch
-def after_validate(self:MetricsCB, learn:Learner):
-    if not learn.failed: self.row.update(zip(self.names[1:], self._means()))
-    self._new_pass()
+    def after_validate(self, learn:Learner):
+        if not learn.failed: self.row.update(zip(self.names[1:], self._means()))
+        self._new_pass()
 
-@patch
-def after_epoch(self:MetricsCB, learn:Learner):
-    if learn.failed: return
-    now = time.perf_counter()
-    means = {nm: self.row.get(nm, math.nan) for nm in self.names}
-    row = {'epoch': learn.epoch, **means, 'time': now - self.start}
-    self.history.append(row)
-    self.row, self.start = {}, now
-    if self.show:
-        self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
-                    f"{row['time']:.1f} s")
+    def after_epoch(self, learn:Learner):
+        if learn.failed: return
+        now = time.perf_counter()
+        means = {nm: self.row.get(nm, math.nan) for nm in self.names}
+        row = {'epoch': learn.epoch, **means, 'time': now - self.start}
+        self.history.append(row)
+        self.row, self.start = {}, now
+        if self.show:
+            self._print(learn.epoch, *(f'{row[nm]:.4f}' for nm in self.names),
+                        f"{row['time']:.1f} s")
 
 # %% ../nbs/05_learner.ipynb #e06b824e
 def default_device()->torch.device:
@@ -398,11 +377,12 @@ class BatchTransformCB(Callback):
         if (self.on_train if learn.training else self.on_valid):
             learn.xb = self.tfm(learn.xb)
 
-# %% ../nbs/05_learner.ipynb #06535ea9
+# %% ../nbs/05_learner.ipynb #018eb084
 def clone_state(model:nn.Module)->dict[str, Tensor]:
     "A copy of `model`'s weights and buffers that later training cannot change."
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
+# %% ../nbs/05_learner.ipynb #4f7ac684
 class LRFinderCB(Callback):
     "Exponential lr sweep recording the loss until it diverges; the weights are restored."
     order, state = 10, None
@@ -421,38 +401,31 @@ class LRFinderCB(Callback):
         self.state, self.best = clone_state(learn.model), math.inf
         self.lrs, self.losses = [], []
 
-# %% ../nbs/05_learner.ipynb #fd2ea18c
-@patch
-def before_batch(self:LRFinderCB, learn:Learner):
-    if not learn.training: return
-    for g in learn.opt.param_groups:
-        g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
+    def before_batch(self, learn:Learner):
+        if not learn.training: return
+        for g in learn.opt.param_groups:
+            g['lr'] = self.sched(len(self.lrs) / (self.n_iters - 1))
 
-@patch
-def after_loss(self:LRFinderCB, learn:Learner):
-    if not learn.training: return
-    loss = learn.loss.item()
-    self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
-    self.best = min(self.best, loss)
-    if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
-        raise CancelFitException()
+    def after_loss(self, learn:Learner):
+        if not learn.training: return
+        loss = learn.loss.item()
+        self.lrs.append(learn.opt.param_groups[0]['lr']); self.losses.append(loss)
+        self.best = min(self.best, loss)
+        if not loss <= self.stop_div*self.best or len(self.lrs) == self.n_iters:
+            raise CancelFitException()
 
-@patch
-def before_validate(self:LRFinderCB, learn:Learner): raise CancelEpochException()
+    def before_validate(self, learn:Learner): raise CancelEpochException()
 
-@patch
-def after_fit(self:LRFinderCB, learn:Learner):
-    if self.state is not None: learn.model.load_state_dict(self.state)
-    self.state = None
+    def after_fit(self, learn:Learner):
+        if self.state is not None: learn.model.load_state_dict(self.state)
+        self.state = None
 
-# %% ../nbs/05_learner.ipynb #2d1bb666
-@patch
-def plot(self:LRFinderCB, ax:plt.Axes|None=None): # where to draw; None: a new figure
-    "Loss against learning rate, on a log axis."
-    ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
-    ax.plot(self.lrs, self.losses)
-    ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
-           title='Learning-rate finder')
+    def plot(self, ax:plt.Axes|None=None): # where to draw; None: a new figure
+        "Loss against learning rate, on a log axis."
+        ax = ax or plt.subplots(figsize=(4.5, 2.8))[1]
+        ax.plot(self.lrs, self.losses)
+        ax.set(xscale='log', xlabel='learning rate (log scale)', ylabel='training loss',
+               title='Learning-rate finder')
 
 # %% ../nbs/05_learner.ipynb #d9a0fb0b
 @patch
@@ -466,7 +439,7 @@ def lr_find(self:Learner, start_lr:float=1e-6, # the first learning rate
     self.fit(math.ceil(n_iters/self._n_train_batches()), cbs=cb)
     return cb
 
-# %% ../nbs/05_learner.ipynb #52d393f6
+# %% ../nbs/05_learner.ipynb #1e7ff036
 class EarlyStoppingCB(Callback):
     "Stop when `monitor` stalls for `patience` epochs; restore the best weights if asked."
     order, state = 30, None
@@ -484,53 +457,47 @@ class EarlyStoppingCB(Callback):
         if min_delta < 0: raise ValueError(f'min_delta must be >= 0, got {min_delta}')
         store_attr('monitor,patience,min_delta,mode,restore_best')
 
-# %% ../nbs/05_learner.ipynb #aa38142b
-@patch
-def before_fit(self:EarlyStoppingCB, learn:Learner):
-    self.best = self.best_epoch = self.stopped_epoch = self.state = None
-    self.wait = 0
-    found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
-    if not found:
-        raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
-                         'add one to the callbacks')
-    self.metrics = found[0]
-    if self.monitor not in self.metrics.names:
-        raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
-                         "which MetricsCB does not compute; "
-                         f"it has {', '.join(self.metrics.names)}")
+    def before_fit(self, learn:Learner):
+        self.best = self.best_epoch = self.stopped_epoch = self.state = None
+        self.wait = 0
+        found = [cb for cb in learn.cbs if isinstance(cb, MetricsCB)]
+        if not found:
+            raise ValueError('EarlyStoppingCB reads its metric from a MetricsCB: '
+                             'add one to the callbacks')
+        self.metrics = found[0]
+        if self.monitor not in self.metrics.names:
+            raise ValueError(f"EarlyStoppingCB monitors {self.monitor!r}, "
+                             "which MetricsCB does not compute; "
+                             f"it has {', '.join(self.metrics.names)}")
 
-@patch
-def improved(self:EarlyStoppingCB, value:float)->bool:
-    "Whether `value` beats the best so far by more than `min_delta`."
-    if math.isnan(value): return False
-    if self.best is None: return True
-    if self.mode == 'min': return value < self.best - self.min_delta
-    return value > self.best + self.min_delta
+    def improved(self, value:float)->bool:
+        "Whether `value` beats the best so far by more than `min_delta`."
+        if math.isnan(value): return False
+        if self.best is None: return True
+        if self.mode == 'min': return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
 
-# %% ../nbs/05_learner.ipynb #bfee2ee3
-@patch
-def after_epoch(self:EarlyStoppingCB, learn:Learner):
-    if learn.failed: return
-    value = self.metrics.history[-1][self.monitor]
-    if self.improved(value):
-        self.best, self.best_epoch, self.wait = value, learn.epoch, 0
-        if self.restore_best: self.state = clone_state(learn.model)
-        return
-    self.wait += 1
-    if self.wait < self.patience: return
-    self.stopped_epoch = learn.epoch
-    best = ('no value so far' if self.best is None
-            else f'best {self.best:.4f} at epoch {self.best_epoch}')
-    msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
-           f"for {self.patience} epoch{'s'*(self.patience > 1)}")
-    print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
-    raise CancelFitException()
+    def after_epoch(self, learn:Learner):
+        if learn.failed: return
+        value = self.metrics.history[-1][self.monitor]
+        if self.improved(value):
+            self.best, self.best_epoch, self.wait = value, learn.epoch, 0
+            if self.restore_best: self.state = clone_state(learn.model)
+            return
+        self.wait += 1
+        if self.wait < self.patience: return
+        self.stopped_epoch = learn.epoch
+        best = ('no value so far' if self.best is None
+                else f'best {self.best:.4f} at epoch {self.best_epoch}')
+        msg = (f'{self.monitor} has not improved by more than {self.min_delta} '
+               f"for {self.patience} epoch{'s'*(self.patience > 1)}")
+        print(f'early stopping after epoch {learn.epoch}: {msg}\n  ({best})')
+        raise CancelFitException()
 
-@patch
-def after_fit(self:EarlyStoppingCB, learn:Learner):
-    if self.restore_best and self.state is not None:
-        learn.model.load_state_dict(self.state)
-    self.state = None
+    def after_fit(self, learn:Learner):
+        if self.restore_best and self.state is not None:
+            learn.model.load_state_dict(self.state)
+        self.state = None
 
 # %% ../nbs/05_learner.ipynb #dcefbd97
 class ProgressCB(Callback):

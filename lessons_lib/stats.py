@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, warnings
 import numpy as np, torch
-from fastcore.basics import patch, store_attr
+from fastcore.basics import store_attr
 from torch import Tensor
 
 # %% auto #0
@@ -196,7 +196,7 @@ def corr(x:Tensor|np.ndarray,      # first variable's values
     r = (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1, 1)
     return _out(r.masked_fill(const, math.nan), x, dims, keepdim)
 
-# %% ../nbs/03_stats.ipynb #8c18efc5
+# %% ../nbs/03_stats.ipynb #8d99502d
 def _shift_fits(x:Tensor, n:int, s1:Tensor, s2:Tensor)->bool:
     "Whether sums of `n` deviations from a shift lost at most a bit and stayed in range."
     fi = torch.finfo(x.dtype)
@@ -204,6 +204,7 @@ def _shift_fits(x:Tensor, n:int, s1:Tensor, s2:Tensor)->bool:
     pairs = zip(s1.reshape(-1).tolist(), s2.reshape(-1).tolist())  # as floats
     return all(a*a <= b*n/2 and lo <= b <= hi for a, b in pairs)  # shift within a std
 
+# %% ../nbs/03_stats.ipynb #87ea02c9
 class RunningStats:
     "Streaming count, mean and variance over batches, merged by Chan et al.'s formula."
     def __init__(self, dim:int|tuple|None=None, # dims each batch reduces, e.g. (0,2,3)
@@ -225,85 +226,74 @@ class RunningStats:
         z = torch.zeros_like(mean, dtype=torch.float64)
         return rs._add(count, mean, z, m2, dtype or mean.dtype)
 
-# %% ../nbs/03_stats.ipynb #e8c7bc10
-@patch
-def update(self:RunningStats, batch:Tensor|np.ndarray)->RunningStats:
-    "Fold in a batch: sums of deviations from the first batch's mean, or two passes."
-    x = _floats(batch, 'RunningStats.update')
-    dims, kd, k = _dims(x, self.dim), self.keepdim, self._shift
-    n = math.prod(x.shape[d] for d in dims)
-    kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
-    if (k is not None and k.shape == kshape and x.numel() <= BLOCK
-            and k.dtype == x.dtype and k.device == x.device):
-        if self._buf is None or self._buf.shape != x.shape:
-            self._buf = torch.empty_like(x)  # reused: fresh ones cost page faults
-        d = torch.sub(x, k, out=self._buf)
-        s1, s2 = d.sum(dims, keepdim=kd), d.square_().sum(dims, keepdim=kd)
-        if _shift_fits(x, n, s1, s2): return self._add(n, k, s1, s2, x.dtype)
-    n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], kd)
-    self._shift = m
-    return self._add(n, m, s1, s2, x.dtype)
+    def update(self, batch:Tensor|np.ndarray)->RunningStats:
+        "Fold in a batch: sums of deviations from the first batch's mean, or two passes."
+        x = _floats(batch, 'RunningStats.update')
+        dims, kd, k = _dims(x, self.dim), self.keepdim, self._shift
+        n = math.prod(x.shape[d] for d in dims)
+        kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
+        if (k is not None and k.shape == kshape and x.numel() <= BLOCK
+                and k.dtype == x.dtype and k.device == x.device):
+            if self._buf is None or self._buf.shape != x.shape:
+                self._buf = torch.empty_like(x)  # reused: fresh ones cost page faults
+            d = torch.sub(x, k, out=self._buf)
+            s1, s2 = d.sum(dims, keepdim=kd), d.square_().sum(dims, keepdim=kd)
+            if _shift_fits(x, n, s1, s2): return self._add(n, k, s1, s2, x.dtype)
+        n, (m,), (s1,), (s2,) = _raw_sums([x], dims, [(0, 0)], kd)
+        self._shift = m
+        return self._add(n, m, s1, s2, x.dtype)
 
-# %% ../nbs/03_stats.ipynb #edbeb885
-@patch
-def merge(self:RunningStats, other:RunningStats)->RunningStats:
-    "Fold in another accumulator's statistics, as if fed its batches."
-    if not isinstance(other, RunningStats):
-        raise TypeError(f'RunningStats.merge: expected a RunningStats, '
-                        f'got {type(other).__name__}')
-    for part in other._parts: self._add(*part, other.dtype)
-    return self
+    def merge(self, other:RunningStats)->RunningStats:
+        "Fold in another accumulator's statistics, as if fed its batches."
+        if not isinstance(other, RunningStats):
+            raise TypeError(f'RunningStats.merge: expected a RunningStats, '
+                            f'got {type(other).__name__}')
+        for part in other._parts: self._add(*part, other.dtype)
+        return self
 
-@patch
-def _add(self:RunningStats, n:float, m:Tensor, s1:Tensor, s2:Tensor,
-         dtype:torch.dtype)->RunningStats:
-    "Keep a batch's count, shift, sums of deviations from it and of their squares."
-    if m.shape != s1.shape: m = m.view(s1.shape)
-    if self._parts and m.shape != self._parts[0][1].shape:
-        raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot '
-                         f'join those of shape {tuple(self._parts[0][1].shape)}')
-    self.dtype = self.dtype or dtype
-    if n: self._parts.append((n, m, s1, s2))
-    self.count += n
-    if len(self._parts) > 256: self._merged()
-    return self
+    def _add(self, n:float, m:Tensor, s1:Tensor, s2:Tensor,
+             dtype:torch.dtype)->RunningStats:
+        "Keep a batch's count, shift, sums of deviations from it and of their squares."
+        if m.shape != s1.shape: m = m.view(s1.shape)
+        if self._parts and m.shape != self._parts[0][1].shape:
+            raise ValueError(f'RunningStats: statistics of shape {tuple(m.shape)} cannot '
+                             f'join those of shape {tuple(self._parts[0][1].shape)}')
+        self.dtype = self.dtype or dtype
+        if n: self._parts.append((n, m, s1, s2))
+        self.count += n
+        if len(self._parts) > 256: self._merged()
+        return self
 
-# %% ../nbs/03_stats.ipynb #57eebe3d
-@patch
-def _merged(self:RunningStats)->tuple[Tensor, Tensor]:
-    "Mean and $M_2$ of all the parts in float64, merged at once."
-    # $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$
-    if not self.count:
-        raise ValueError('RunningStats: no data yet; call `update` first')
-    ns, ms, s1, s2 = zip(*self._parts)
-    w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
-    ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
-    ms, m2s = ms + s1/w, s2 - s1*s1/w
-    m = (w*ms).sum(0) / self.count
-    m2 = m2s.sum(0) + (w*(ms-m)**2).sum(0)
-    self._parts = [(self.count, m, torch.zeros_like(m), m2)]
-    return m, m2
+    def _merged(self)->tuple[Tensor, Tensor]:
+        "Mean and $M_2$ of all the parts in float64, merged at once."
+        # $M_2=\\sum_b M_{2,b}+n_b(\\bar x_b-\\bar x)^2$
+        if not self.count:
+            raise ValueError('RunningStats: no data yet; call `update` first')
+        ns, ms, s1, s2 = zip(*self._parts)
+        w = torch.tensor(ns, dtype=torch.float64).view(-1, *[1]*ms[0].ndim)
+        ms, s1, s2 = (torch.stack(o).double() for o in (ms, s1, s2))
+        ms, m2s = ms + s1/w, s2 - s1*s1/w
+        m = (w*ms).sum(0) / self.count
+        m2 = m2s.sum(0) + (w*(ms-m)**2).sum(0)
+        self._parts = [(self.count, m, torch.zeros_like(m), m2)]
+        return m, m2
 
-@patch(as_prop=True)
-def moments(self:RunningStats)->tuple[float, Tensor, Tensor]:
-    "Count, mean and $M_2$ in float64: the state `RunningStats.of` resumes from."
-    m, m2 = self._merged()
-    return self.count, m, m2
+    @property
+    def moments(self)->tuple[float, Tensor, Tensor]:
+        "Count, mean and $M_2$ in float64: the state `RunningStats.of` resumes from."
+        m, m2 = self._merged()
+        return self.count, m, m2
 
-# %% ../nbs/03_stats.ipynb #a156ad6e
-@patch(as_prop=True)
-def mean(self:RunningStats)->Tensor: return self._merged()[0].to(self.dtype)
+    @property
+    def mean(self)->Tensor: return self._merged()[0].to(self.dtype)
 
-@patch
-def _var64(self:RunningStats, correction:int)->Tensor:
-    return self._merged()[1].clamp_min(0) / max(0, self.count - correction)
+    def _var64(self, correction:int)->Tensor:
+        return self._merged()[1].clamp_min(0) / max(0, self.count - correction)
 
-@patch
-def var(self:RunningStats, correction:int=0)->Tensor:
-    "Variance of all the data so far: $M_2/(n-\\text{correction})$."
-    return self._var64(correction).to(self.dtype)
+    def var(self, correction:int=0)->Tensor:
+        "Variance of all the data so far: $M_2/(n-\\text{correction})$."
+        return self._var64(correction).to(self.dtype)
 
-@patch
-def std(self:RunningStats, correction:int=0)->Tensor:
-    "Standard deviation of all the data so far, the root taken in float64."
-    return self._var64(correction).sqrt().to(self.dtype)
+    def std(self, correction:int=0)->Tensor:
+        "Standard deviation of all the data so far, the root taken in float64."
+        return self._var64(correction).sqrt().to(self.dtype)
