@@ -54,3 +54,14 @@ def test_dark_mode_toggle_switches_and_is_remembered(open_page, server):
     # theme.js follows the system setting as it changes: a context's dark scheme that lands after the first paint counts
     page.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=10_000)
     assert theme() == 'dark', 'a reader whose system is dark gets the dark theme'
+
+def test_on_a_touch_screen_the_copy_button_covers_no_code(open_page, server):
+    "No hover on a phone: the button always shows, so it sits in a row of its own above the first line of code."
+    base, _ = server
+    page, _ = open_page(f'{base}/stats.html', width=390, has_touch=True, is_mobile=True)
+    overlaps = page.evaluate("""() => [...document.querySelectorAll('div.sourceCode')].filter(b => {
+        const btn = b.querySelector('.copy-button'), line = b.querySelector('pre code');
+        if (!btn || !line) return false;
+        const r = btn.getBoundingClientRect(), top = line.getBoundingClientRect().top;
+        return r.bottom > top; }).length""")
+    assert page.locator('div.sourceCode .copy-button').count() > 0 and overlaps == 0, f'{overlaps} copy buttons cover code'

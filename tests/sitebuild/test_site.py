@@ -65,3 +65,10 @@ def test_lessons_lib_imports_without_jupyter():
             "print('ok')")
     p = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0 and p.stdout.strip() == 'ok', p.stderr
+
+def test_toc_names_break_at_their_joints_not_mid_word():
+    from tools.sitebuild.page import breakable_names
+    toc = '<li><a href="#m"><code>RunningStats.moments</code></a></li><li><a href="#c">CancelEpochException &amp; more</a></li>'
+    assert breakable_names(toc) == ('<li><a href="#m"><code>Running<wbr>Stats.<wbr>moments</code></a></li>'
+                                    '<li><a href="#c">CancelEpochException &amp; more</a></li>')   # entities left alone
+    assert breakable_names('<a href="#s">sched_one_cycle</a>') == '<a href="#s">sched_<wbr>one_<wbr>cycle</a>'

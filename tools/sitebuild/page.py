@@ -143,6 +143,14 @@ def tight_tables(body:str)->str:
     "Tables without the line breaks pandoc puts around their row and cell tags (insignificant there; pages are lighter)."
     return re.sub(r'\s*(</?(?:table|thead|tbody|tr|th|td)\b[^>]*>)\s*', r'\1', body)
 
+# In the text of a TOC entry, a place to break a long name between its parts: after `.` or `_`, and inside camel case
+# (`RunningStats.<wbr>moments`, `Cancel<wbr>Epoch<wbr>Exception`), so that a narrow column never cuts a word mid-way.
+_name_joint = re.compile(r'(?<=[a-z0-9])(?=[A-Z])|(?<=\w[._])(?=\w)')
+
+def breakable_names(toc:str)->str:
+    "`toc` (HTML) with `<wbr>` at the joints of long names in its text, tags and entities untouched."
+    return re.sub(r'(?<=>)[^<&]+(?=<)', lambda m: _name_joint.sub('<wbr>', m[0]), toc)
+
 def render_page(site:Site, page:PageHTML, titles:dict[str, str], ids:dict[str, set[str]], head:str='')->str:
     """The complete HTML of `page`; `titles` and `ids` map every page's href to its title and its element ids; `head`:
     more tags for its <head> (link previews, see meta.py)."""
@@ -153,6 +161,6 @@ def render_page(site:Site, page:PageHTML, titles:dict[str, str], ids:dict[str, s
         subtitle=f'<p class="description">{inline(page.description)}</p>' if page.description else '',
         navbar=navbar_html(site.navbar, titles, cur), sidebar=sidebar_html(site.sidebar, titles, cur),
         body=tight_tables(display_math(heading_anchors(local_links(page.body, site, ids, cur)))),
-        toc=re.sub(r' id="toc-[^"]*"', '', page.toc), actions=actions_html(site, page.nb),   # the TOC's ids: unused
+        toc=breakable_names(re.sub(r' id="toc-[^"]*"', '', page.toc)), actions=actions_html(site, page.nb),   # the TOC's ids: unused
         prevnext=prevnext_html(order, titles, cur), csp=CSP, head=head, after_body=includes(site, 'include-after-body', cur),
         footer=f'<a href="{esc(site.repo_url)}">{esc(site.github)}</a> · built offline with pandoc and pagefind')
