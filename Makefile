@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: help install hooks export site quarto serve test check bench screenshots outputs lock clean
 help:
 	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
-	@echo "make serve   build, then preview the site on http://127.0.0.1:$(PORT) (make serve PORT=8080 for another port)"
+	@echo "make serve   build, serve on http://127.0.0.1:$(PORT), and on each save rebuild and reload the open pages (make serve PORT=8080)"
 	@echo "make test    every check, changing nothing: generated files, ruff, site build, the notebooks and their stored outputs, pytest"
 	@echo "make check NB=nbs/03_stats.ipynb   one notebook's tests and stored outputs, in seconds"
 	@echo "make outputs NB=nbs/03_stats.ipynb   re-execute a notebook and store its outputs"
@@ -67,9 +67,10 @@ quarto: export
 	$(BIN)/python -m tools.sitebuild live
 	$(BIN)/python -m tools.sitebuild pages
 
-serve: site
-	@echo "Serving _docs/ on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	$(BIN)/python -m http.server --directory _docs --bind 127.0.0.1 $(PORT)
+# Preview as you write (tools/preview): the offline build into _docs/, served on 127.0.0.1; each save in nbs/, _quarto.yml
+# or the build's assets rebuilds what it changed in this one process and reloads the pages open on it.
+serve: export
+	$(BIN)/python -m tools.preview --port $(PORT)
 
 test: install
 	$(BIN)/python -m tools.checks

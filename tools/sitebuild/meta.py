@@ -115,13 +115,14 @@ def llms_txt(site:Site, pages:list[PageHTML])->str:
     for title, lines in sections: out += [f'## {title}', '', *lines, ''] if lines else []
     return '\n'.join(out)
 
-def write_meta(site:Site, pages:list[PageHTML], proc:Path, dest:Path)->None:
-    "Everything besides the pages that `dest` publishes for other tools (see the module's docstring)."
+def write_meta(site:Site, pages:list[PageHTML], proc:Path, dest:Path, changed:set[str]|None=None)->None:
+    """Everything besides the pages that `dest` publishes for other tools (see the module's docstring); the download and
+    markdown copy only of the notebooks in `changed` when given (`make serve` after a save: tools/preview)."""
     hrefs = [p.href for p in pages]
     (dest/'sitemap.xml').write_text(sitemap(site, hrefs), encoding='utf-8')
     (dest/'robots.txt').write_text(robots(site), encoding='utf-8')
     (dest/'404.html').write_text(not_found_page(site, {p.href: p.title for p in pages}), encoding='utf-8')
-    for p in pages:
+    for p in pages if changed is None else [p for p in pages if p.nb in changed]:
         shutil.copy2(site.nbs/p.nb, dest/p.nb)   # the notebook with its outputs, for "Download notebook"
         (dest/f'{p.href}.md').write_text(markdown_copy(proc, p), encoding='utf-8')
     (dest/'llms.txt').write_text(llms_txt(site, pages), encoding='utf-8')
