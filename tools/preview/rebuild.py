@@ -66,6 +66,7 @@ class Preview:
         with sb.exclusive(site):
             nbs = sb.source_notebooks(site)
             proc = sb.process(site, nbs, quiet=True)
+            end_shells()
             self.live, self.seen = notebook_live_cells(site.nbs, nbs, proc), {nb: digest(site, proc, nb) for nb in nbs}
         self.built, self.due, self.unsettled, self.cold = True, None, set(), [site.nbs/nb for nb in nbs]
         return res
