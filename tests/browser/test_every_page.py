@@ -41,10 +41,14 @@ def axe_problems(page, rules:list[str]|None)->list[str]:
                   v.nodes.slice(0, 3).map(n => n.target.join(' ') + (n.any[0] ? ' [' + n.any[0].message + ']' : '')).join(' | '))""",
         rules)
 
-# The text colour and the effective background (the first ancestor's that is not transparent) of an element.
-COLOURS = """el => { const c = s => s.match(/[\\d.]+/g).map(Number);
-    let bg = el; while (bg && c(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
-    return [c(getComputedStyle(el).color).slice(0, 3), c(bg ? getComputedStyle(bg).backgroundColor : 'rgb(255,255,255)').slice(0, 3)]; }"""
+# The theme, and the text colour and effective background (the first ancestor's that is not transparent) of the page
+# body and of its first code block, read in one go: one task of the page, so all three belong to the same moment.
+COLOURS = """() => { const c = s => s.match(/[\\d.]+/g).map(Number);
+    const pair = el => { let bg = el; while (bg && c(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
+      return [c(getComputedStyle(el).color).slice(0, 3), c(bg ? getComputedStyle(bg).backgroundColor : 'rgb(255,255,255)').slice(0, 3)]; };
+    const code = document.querySelector('div.sourceCode pre code');
+    return {theme: document.documentElement.dataset.theme, body: pair(document.querySelector('main')),
+            ...(code ? {code: pair(code)} : {})}; }"""
 
 def luminance(rgb)->float:
     "WCAG relative luminance of an sRGB colour (0–255 channels)."
@@ -55,11 +59,16 @@ def contrast(fg, bg)->float:
     hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
-def colours(page)->dict[str, tuple]:
-    "(text, background) of the page body and, where the page has one, of its first code block."
-    res = {'body': page.eval_on_selector('main', COLOURS)}
-    if page.locator('div.sourceCode pre code').count(): res['code'] = page.eval_on_selector('div.sourceCode pre code', COLOURS)
-    return res
+def colours(page, scheme:str)->dict[str, tuple]:
+    """(text, background) of the page body and, where the page has one, of its first code block, read while the page
+    shows `scheme`. With several test processes driving one Chromium, a page has been seen to switch its scheme back
+    between the wait and the read: then the read is taken again, at most twice."""
+    for _ in range(3):
+        page.emulate_media(color_scheme=scheme)
+        page.wait_for_function('s => document.documentElement.dataset.theme === s', arg=scheme)
+        res = page.evaluate(COLOURS)
+        if res.pop('theme') == scheme: return res
+    raise AssertionError(f'{page.url}: the page left the {scheme} scheme three times while its colours were read')
 
 def dark_problems(name:str, light:dict, dark:dict)->list[str]:
     "What is wrong with page `name`'s dark colours: not light on dark, below WCAG AA (4.5:1), or the light page's."
@@ -117,7 +126,7 @@ def survey(shared_page, server)->dict[str, dict]:
             for width in (w for w in WIDTHS if needed(name, w, scheme)):   # 1280 px first: the colours are read there
                 page.set_viewport_size({'width': width, 'height': 900})
                 page.evaluate('() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))')
-                if width == WIDTHS[0]: v['colours'][scheme] = colours(page)
+                if width == WIDTHS[0]: v['colours'][scheme] = colours(page, scheme)
                 v['axe'][width, scheme] = axe_problems(page, axe_rules(name, width, scheme))
                 if scheme == 'light' and width in (1280, 390): v['images'][width] = page.evaluate(IMAGES_JS)
     return seen
