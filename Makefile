@@ -7,10 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PORT ?= 8000
 
-.PHONY: help install hooks export site quarto serve test check bench screenshots outputs lock clean
+.PHONY: help install hooks export site quarto serve live test check bench screenshots outputs lock clean
 help:
 	@echo "make site    build the website into _docs/ with the offline build (tools/sitebuild): the site that is published"
 	@echo "make serve   build, serve on http://127.0.0.1:$(PORT), and on each save rebuild and reload the open pages (make serve PORT=8080)"
+	@echo "make live    as make serve, and every code cell runs in a Jupyter kernel of .venv's Python: open the printed address (with its token)"
 	@echo "make test    every check, changing nothing: generated files, ruff, site build, the notebooks and their stored outputs, pytest"
 	@echo "make check NB=nbs/03_stats.ipynb   one notebook's tests and stored outputs, in seconds"
 	@echo "make outputs NB=nbs/03_stats.ipynb   re-execute a notebook and store its outputs"
@@ -71,6 +72,11 @@ quarto: export
 # or the build's assets rebuilds what it changed in this one process and reloads the pages open on it.
 serve: export
 	$(BIN)/python -m tools.preview --port $(PORT)
+
+# Every cell live (tools/live): what make serve does (build, rebuild and reload on each save), and Jupyter kernels of
+# .venv's Python for every code cell of every page, from one jupyter_server on 127.0.0.1. Prints the address to open.
+live: export
+	$(BIN)/python -m tools.live --port $(PORT)
 
 test: install
 	$(BIN)/python -m tools.checks

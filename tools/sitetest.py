@@ -140,3 +140,25 @@ def shared_chromium():
             return
         try: yield f'http://127.0.0.1:{port}'
         finally: b.close()
+
+@contextlib.contextmanager
+def live_served(site:Path):
+    """The built folder `site` served by the live server (`make live`'s tools/live, as it is: no build, no watching), on a
+    free port of 127.0.0.1; yields (its root URL, no trailing slash; its token; the server's process). Stopped at the end,
+    which shuts its kernels down."""
+    err = tempfile.TemporaryFile(mode='w+')
+    p = subprocess.Popen([sys.executable, '-m', 'tools.live', '--port', '0', '--site', str(site)], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=err, text=True)
+    try:
+        line = p.stdout.readline().strip()
+        m = re.fullmatch(r'(http://127\.0\.0\.1:\d+)/index\.html\?token=(\w+)', line)
+        if not m:
+            p.wait(timeout=20)
+            err.seek(0)
+            raise AssertionError(f'the live server printed {line!r}, not its address:\n{err.read()}')
+        yield m[1], m[2], p
+    finally:
+        p.terminate()
+        try: p.wait(timeout=20)
+        except subprocess.TimeoutExpired: p.kill()
+        err.close()

@@ -2,7 +2,7 @@
 reports, after each task that changed the cell, how many lines that task added.
 
 A page stays responsive while a cell prints when no single task of its main thread has much to lay out. The live cells
-ensure that by their structure: the worker sends what a cell prints in batches and stops sending at its cap
+ensure that by their structure: the worker (or the kernel transport) sends what a cell prints in batches and stops sending at its cap
 (`MAX_LINES`), so no task adds more than the cap, however much the cell prints and however fast or busy the machine.
 Counting lines measures that structure and nothing else: it reads the same on a slow, a fast and a loaded machine
 (time measured in the page does not: the operating system can leave the renderer waiting for a core). How long the
@@ -10,7 +10,7 @@ main thread's tasks take is a benchmark (`make bench`, tools/bench/bench_live.py
 import contextlib
 from dataclasses import dataclass, field
 
-MAX_LINES = 5000   # the most lines a live cell shows (live-worker.js); the truncation note counts the rest
+MAX_LINES = 5000   # the most lines a live cell shows (output.js, for every backend); the truncation note counts the rest
 
 # Lines in the nodes that mutation records `ms` added
 LINES = """ms => { let n = 0;

@@ -62,7 +62,8 @@ class Recording:
 
 def test_backends_share_one_interface(tmp_path, monkeypatch):
     assert isinstance(backend('pyodide'), Backend) and backend('pyodide').name == 'pyodide'
-    with pytest.raises(KeyError): backend('kernel')   # to come: one more module in live/backends/
+    assert isinstance(backend('kernel'), Backend) and backend('kernel').name == 'kernel'   # make live's (tools/live)
+    with pytest.raises(KeyError): backend('elsewhere')
     rec = Recording()
     assert isinstance(rec, Backend)
     monkeypatch.setattr('tools.sitebuild.live.backend', lambda name: rec)

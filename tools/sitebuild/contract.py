@@ -25,16 +25,23 @@ CALLOUT_TITLE = 'callout-title'
 # data attributes
 PAGEFIND_BODY = 'data-pagefind-body'      # the region search indexes (page.html; tools/sitetest.py `page_text`)
 LIVE_START_MS = 'data-live-start-ms'      # on <html>: how long the interpreter took to start (live-ui.js; tools/bench)
+CELL_NUMBER = 'data-cell-number'          # on a cell: its number in the source notebook, as Jupyter numbers it
+                                          # (notebook.py); the kernel transport runs the cells the page does not show
+LIVE_RUNTIME = 'live-runtime'             # the line under the title that says which Python runs the cells (live-ui.js)
 
 # The messages between the live cells' UI (live-ui.js) and a backend's transport (`transport-<backend>.js`, which
-# passes them on to its interpreter: live-worker.js for Pyodide). The UI sends {start: true} to start the interpreter
-# ahead, and {id, code} to run live cell `id` (1-based in page order); the transport answers with these `type`s:
+# passes them on to its interpreter: live-worker.js for Pyodide, a Jupyter kernel for `kernel`). The UI sends
+# {start: true} to start the interpreter ahead, and {id, code, number} to run live cell `id` (1-based in page order;
+# `number`: its CELL_NUMBER); the transport answers with these `type`s (Pyodide sends no `display`, `update`, `clear`):
 LIVE_PROTOCOL = {
     'progress': 'pct, what: how far the interpreter has started, and the step it is in',
     'ready': 'ms: the interpreter is up, after ms milliseconds',
     'stdout': 'id, text: a batch of what cell `id` printed',
     'stderr': 'id, text: a batch of what cell `id` wrote to stderr',
     'truncated': 'id: cell `id` printed more than is shown; the rest is counted, not sent',
+    'display': 'id, data, displayId: a rich output of cell `id` (a Jupyter mime bundle: image/png, text/html, text/plain)',
+    'update': 'id, data, displayId: the output shown as `displayId` replaced in place (update_display_data)',
+    'clear': 'id, wait: cell `id`\'s output cleared (with `wait`, when its next output comes)',
     'done': 'id, result, error, dropped, ms, fatal: cell `id` finished (its value or null, its traceback or null, lines '
             'not shown, milliseconds); `fatal`: the interpreter is gone, the next Run starts another',
 }
@@ -45,6 +52,9 @@ LUA = {'code-fold': CODE_FOLD, 'callout': CALLOUT, 'callout-title': CALLOUT_TITL
 # files (under tools/sitebuild/assets) that name contract entries literally, and the names each must hold
 USES = {'page.html': [CONTENT, SIDEBAR, SEARCH, THEME_TOGGLE, TITLE, PAGEFIND_BODY],
         'site_libs/site.js': [SIDEBAR, SEARCH, THEME_TOGGLE, SOURCE_CODE],
-        'site_libs/live/live-ui.js': [CELL, CELL_OUTPUT, LIVE, COLAB, EXPORTED, SOURCE_CODE, 'liveStartMs', *LIVE_PROTOCOL],
-        'site_libs/live/live-worker.js': list(LIVE_PROTOCOL),
+        'site_libs/live/live-ui.js': [CELL, CELL_OUTPUT, LIVE, COLAB, EXPORTED, SOURCE_CODE, CODE_FOLD, 'liveStartMs',
+                                      'cellNumber', LIVE_RUNTIME, *LIVE_PROTOCOL],
+        'site_libs/live/live-worker.js': ['progress', 'ready', 'done'],
+        'site_libs/live/output.js': ['stdout', 'stderr', 'truncated'],
+        'live-kernel/transport-kernel.js': [*LIVE_PROTOCOL],
         'site_libs/site.css': [CELL_OUTPUT, SOURCE_CODE, CODE_FOLD, CALLOUT, CALLOUT_TITLE]}

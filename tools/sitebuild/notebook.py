@@ -15,7 +15,7 @@ from tools.notebooks import page_name
 
 from . import BuildError
 from .cells import CellView, text, view_of
-from .contract import CELL, CELL_OUTPUT, CODE_FOLD, EXPORTED
+from .contract import CELL, CELL_NUMBER, CELL_OUTPUT, CODE_FOLD, EXPORTED
 from .figures import IMAGES, attr, size_attrs
 from .showdoc import is_show_doc, render_show_doc
 from .srclinks import current_lines
@@ -103,7 +103,8 @@ class _Cell:
         # asis output is page markdown (show_doc headings belong in the TOC), so it is not wrapped in a cell div
         exported = [EXPORTED] if 'exports' in self.view.directives else []   # live-ui.js runs these
         classes = ''.join(f' .{c}' for c in self.view.classes + exported)   # Quarto puts them on the cell's div
-        return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.{CELL}{classes}}}\n' + '\n\n'.join(parts) + '\n::::'
+        number = f' {CELL_NUMBER[5:]}="{self.view.number}"' if self.view.number else ''   # pandoc writes it as data-…
+        return '\n\n'.join(parts) if o.get('output') == 'asis' else f':::: {{.{CELL}{classes}{number}}}\n' + '\n\n'.join(parts) + '\n::::'
 
 def front_matter(cell:dict)->dict|None:
     "The YAML front matter nbdev writes into the first (raw) cell, or None."

@@ -2,7 +2,9 @@
 
   marking    which cells are live (backend-free): `LiveCells`, one of the build's nbdev processors (process.py)
   imports    what a live cell imports, followed to the modules that are pure Python
-  backends/  what runs them: `pyodide` (in the reader's browser); each has its transport in the page
+  backends/  what runs them: `pyodide` (in the reader's browser, the published site), `kernel` (every shown cell of every
+             page in a Jupyter kernel of the reader's Python, under `make live` only: tools/live); each has its transport
+             in the page
 Both builds call `install_live`: the offline build at the end of `build`, the Quarto build through
 `python -m tools.sitebuild live`.
 """

@@ -3,8 +3,9 @@
 A backend installs into a built site what its transport in the page needs, and stops the build at a live cell it cannot
 run, saying why and what the author can do. In the page, each
 backend has its transport module (`site_libs/live/transport-<name>.js`), which speaks the message protocol of
-contract.py (`LIVE_PROTOCOL`) to the shared UI (`live-ui.js`). `pyodide` runs cells in the reader's browser; a `kernel`
-backend (a Jupyter kernel for every cell) is to come, as one more module here and one more transport.
+contract.py (`LIVE_PROTOCOL`) to the shared UI (`live-ui.js`). `pyodide` runs the live pages' cells in the reader's
+browser, in the published site; `kernel` runs every cell of every page in a Jupyter kernel of the reader's own Python,
+under `make live` only (tools/live).
 """
 from __future__ import annotations
 from pathlib import Path
@@ -22,5 +23,6 @@ class Backend(Protocol):
 
 def backend(name:str='pyodide')->Backend:
     "The backend called `name`."
+    from .kernel import Kernel
     from .pyodide import Pyodide
-    return {'pyodide': Pyodide}[name]()
+    return {'pyodide': Pyodide, 'kernel': Kernel}[name]()

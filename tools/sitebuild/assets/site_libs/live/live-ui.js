@@ -7,6 +7,10 @@
 // (the transport's `cannotRun`) and what the reader can do (open the notebook in Colab).
 // On a page with live cells, the exported definitions (`#| exports`, `div.cell.exported` from the build) run in the
 // same order too, unmarked: a Quarto option on them would be written into the exported module.
+// A transport that runs every cell (`everyCell`: the kernel backend, under `make live`) gets controls on every cell that
+// shows its code; it is told each cell's number in the notebook (`cellNumber`) and runs the cells the page does not
+// show itself. Its outputs may be rich (`display`: images, sanitised HTML; `update` in place; `clear`), and its Stop
+// interrupts (`interrupt`) before it restarts.
 // Class names and the messages between UI and transport: tools/sitebuild/contract.py.
 let transport = null, cells = [], conn = null, ran = new Set(), busy = null, waiting = null;
 
@@ -26,12 +30,13 @@ function button(label, title, onclick) {
 function setUp(root, n) {
   const block = root.querySelector('div.sourceCode');
   const shown = block.closest('.code-copy-outer-scaffold') || block;   // Quarto wraps the block for its copy button
-  const c = { n, root, shown, original: block.querySelector('pre code').textContent.replace(/\n$/, ''), editor: null };
+  const c = { n, root, shown, original: block.querySelector('pre code').textContent.replace(/\n$/, ''), editor: null,
+              number: Number(root.dataset.cellNumber) || null };
   c.bar = el('div', 'live-controls');
   c.run = button('Run', 'Run this cell (and the earlier live cells not run yet); Shift+Enter in the editor', () => runUpTo(c));
   c.edit = button('Edit', 'Edit the code of this cell', () => edit(c));
   c.reset = button('Reset', 'Restore the original code and stored output', () => reset(c));
-  c.stop = button('Stop', 'Stop Python (restarts on the next Run)', stop);
+  c.stop = button('Stop', transport.interrupt ? 'Interrupt Python' : 'Stop Python (restarts on the next Run)', stop);
   c.stop.hidden = true;
   c.status = el('span', 'live-status');
   c.status.setAttribute('aria-live', 'polite');
@@ -70,15 +75,78 @@ function reset(c) {
   c.status.textContent = '';
 }
 
-// Output arrives in batches (the Pyodide worker flushes about every 50 ms and stops sending after its cap): each batch is one
-// text node appended to the cell's current stream block, so a cell printing 200,000 lines leaves the page responsive.
-function show(c, kind, text) {
+// The cell's output area, shown in place of the stored outputs; emptied first after a `clear` that waited for output.
+function opened(c) {
   if (c.out.hidden) { c.out.replaceChildren(); c.out.hidden = false; storedOutputs(c).forEach((o) => { o.hidden = true; }); }
+  if (c.clearNext) { c.out.replaceChildren(); c.clearNext = false; }
+  return c.out;
+}
+
+// Output arrives in batches (output.js: about every 50 ms, nothing after its cap): each batch is one text node appended
+// to the cell's current stream block, so a cell printing 200,000 lines leaves the page responsive.
+function show(c, kind, text) {
+  opened(c);
   const last = c.out.lastElementChild;
   if (last && last.dataset.kind === kind && (kind === 'stdout' || kind === 'stderr')) { last.append(document.createTextNode(text)); return; }
   const pre = el('pre', `live-${kind}`, text);
   pre.dataset.kind = kind;
   c.out.append(pre);
+}
+
+// Rich output, as Jupyter ranks it: HTML (sanitised: no scripts, styles, handlers or outside addresses), a PNG image,
+// else its text.
+const TAGS = new Set(('TABLE THEAD TBODY TFOOT TR TH TD CAPTION COLGROUP COL DIV SPAN P B I EM STRONG CODE PRE BR HR ' +
+  'PROGRESS UL OL LI SUB SUP SMALL H1 H2 H3 H4 H5 H6 IMG A DL DT DD BLOCKQUOTE KBD SAMP VAR S U DEL INS ABBR').split(' '));
+const ATTRS = new Set(['class', 'style', 'value', 'max', 'colspan', 'rowspan', 'border', 'title', 'align', 'valign',
+  'width', 'height', 'alt', 'src', 'href']);
+function sanitised(html) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');   // inert: nothing in it runs or loads
+  const clean = (node) => {
+    for (const e of [...node.children]) {
+      if (!TAGS.has(e.tagName)) { e.remove(); continue; }
+      for (const a of [...e.attributes]) {
+        const v = a.value.trim().toLowerCase();
+        if (!ATTRS.has(a.name) || (a.name === 'src' && !v.startsWith('data:image/')) || (a.name === 'href' && !v.startsWith('https:'))) e.removeAttribute(a.name);
+      }
+      if (e.tagName === 'A') e.rel = 'noopener';
+      clean(e);
+    }
+  };
+  clean(doc.body);
+  const box = el('div', 'live-html');
+  box.append(...doc.body.childNodes);
+  return box;
+}
+
+function rich(data) {
+  if (data['text/html'] !== undefined) return sanitised([].concat(data['text/html']).join(''));
+  if (data['image/png'] !== undefined) {
+    const img = el('img', 'live-image');
+    img.src = `data:image/png;base64,${[].concat(data['image/png']).join('').replace(/\s/g, '')}`;
+    img.alt = `Figure: ${[].concat(data['text/plain'] || 'an image').join('')}`;
+    return img;
+  }
+  return el('pre', 'live-result', [].concat(data['text/plain'] || '').join(''));
+}
+
+function display(c, data, displayId) {
+  const e = rich(data);
+  if (displayId) e.dataset.displayId = displayId;
+  opened(c).append(e);
+}
+
+function update(displayId, data) {
+  document.querySelectorAll('.live-output [data-display-id]').forEach((old) => {
+    if (old.dataset.displayId !== displayId) return;
+    const e = rich(data);
+    e.dataset.displayId = displayId;
+    old.replaceWith(e);
+  });
+}
+
+function clear(c, wait) {
+  if (wait) { c.clearNext = true; return; }
+  opened(c).replaceChildren();
 }
 
 function truncated(c, lines, done) {
@@ -110,13 +178,17 @@ function connect() {
     }
     if (m.type === 'stdout' || m.type === 'stderr') { show(c, m.type, m.text); return; }
     if (m.type === 'truncated') { truncated(c, m.lines, false); return; }
+    if (m.type === 'display') { display(c, m.data, m.displayId); return; }
+    if (m.type === 'update') { update(m.displayId, m.data); return; }
+    if (m.type === 'clear') { clear(c, m.wait); return; }
     if (m.type !== 'done') return;
     if (m.dropped) truncated(c, m.dropped, true);
     if (m.result !== null) show(c, 'result', m.result);
     if (m.error !== null) show(c, 'error', m.error);
     if (m.fatal) { conn.stop(); conn = null; ran = new Set(); }
     waiting(m);
-  }, (e) => { if (waiting) waiting({ error: `Python could not start: ${e.message || 'worker error'}`, result: null }); });
+  }, (e) => { if (waiting) waiting({ error: `Python could not start: ${e.message || 'worker error'}`, result: null }); },
+  { numbers: cells.map((c) => c.number) });
 }
 
 // Start the interpreter ahead of the first Run (the transport starts it on this message), once per interpreter.
@@ -124,18 +196,22 @@ function warmUp() { if (!conn) { connect(); conn.send({ start: true }); } }
 
 function runOne(c) {
   if (!conn) connect();
-  c.out.replaceChildren(); c.out.hidden = true;
+  c.out.replaceChildren(); c.out.hidden = true; c.clearNext = false;
   if (ready) c.status.textContent = 'Running…';
   else { starting = busy || c; progress(startPct, 'loading'); }   // on the cell whose Run was pressed
   return new Promise((resolve) => {
     waiting = resolve;
-    conn.send({ id: c.n, code: code(c) });
+    conn.send({ id: c.n, code: code(c), number: c.number });
   });
 }
 
 function setBusy(c) {
   busy = c;
-  cells.forEach((x) => { x.run.disabled = !!c; x.reset.disabled = !!c; x.stop.hidden = x !== c; });
+  cells.forEach((x) => {
+    x.run.disabled = !!c; x.reset.disabled = !!c; x.stop.hidden = x !== c;
+    if (interrupting) { x.stop.textContent = 'Stop'; x.stop.title = 'Interrupt Python'; }
+  });
+  interrupting = false;
 }
 
 async function runUpTo(c) {
@@ -157,17 +233,30 @@ async function runUpTo(c) {
   } finally { setBusy(null); }
 }
 
+// Stop: a transport that can interrupts Python (the cell ends with KeyboardInterrupt, what it made stays); pressed again
+// while the cell is still running, it restarts Python. Otherwise Python restarts at once.
+let interrupting = false;
 function stop() {
   if (!conn) return;
+  if (transport.interrupt && !interrupting) {
+    interrupting = true;
+    conn.interrupt();
+    busy.status.textContent = 'Interrupting…';
+    busy.stop.textContent = 'Restart'; busy.stop.title = 'Restart Python: the earlier cells run again on the next Run';
+    return;
+  }
   conn.stop(); conn = null; ran = new Set(); starting = null; ready = false;
   busy.status.textContent = 'Stopped. Python restarts on the next Run, running the earlier cells again.';
   const w = waiting; waiting = null;
   if (w) w({ stopped: true });
 }
 
+const showsCode = (e) => !!e.querySelector(':scope > div.sourceCode, :scope > .code-copy-outer-scaffold, :scope > details.code-fold');
+
 function liveCells() {
-  const roots = document.querySelector('div.cell.live')
-    ? Array.from(document.querySelectorAll('div.cell')).filter((e) => e.classList.contains('live') || e.classList.contains('exported')) : [];
+  const all = Array.from(document.querySelectorAll('div.cell'));
+  const roots = transport.everyCell ? all.filter(showsCode) : document.querySelector('div.cell.live')
+    ? all.filter((e) => e.classList.contains('live') || e.classList.contains('exported')) : [];
   cells = roots.map((e, i) => setUp(e, i + 1));
   if (!cells.length) return;
   cells.forEach((c) => ['pointerenter', 'focus'].forEach((ev) => c.run.addEventListener(ev, warmUp)));
@@ -180,7 +269,7 @@ function liveCells() {
 }
 
 // Cells the backend cannot run: their stored output stays, with one note after each run of such cells that says why
-// (the transport's words) and links to the notebook in Colab, where the reader can run it.
+// (the transport's words) and how the reader can run them: `make live` in a clone, or the notebook in Colab.
 function staticCells() {
   const colab = document.querySelector('a[href^="https://colab.research.google.com/"]');
   const source = document.querySelector('a[href^="https://github.com/"][href$=".ipynb"]');
@@ -192,6 +281,8 @@ function staticCells() {
     for (let e = root.previousElementSibling; isColab(e); e = e.previousElementSibling) n += 1;
     const note = el('div', 'live-colab', n === 1 ? `This cell ${transport.cannotRun.one}, so its output is the stored one. `
       : `These ${n} cells ${transport.cannotRun.many}, so their outputs are the stored ones. `);
+    note.append(`${n === 1 ? 'It runs' : 'They run'} in your own Python with `, el('code', '', 'make live'),
+                ` in a clone of the repository${colabUrl ? ', or in Colab: ' : '.'}`);
     if (colabUrl) {
       const a = el('a', '', 'Open in Colab');
       a.href = colabUrl; a.rel = 'noopener';
@@ -201,9 +292,22 @@ function staticCells() {
   });
 }
 
+// Under the title, which Python runs the cells (a transport that says so: `about`); in place of the build's note on
+// pages whose cells run in the browser.
+async function runtimeNote() {
+  if (!cells.length || !transport.about) return;
+  const text = await transport.about();
+  const note = el('p', 'live-runtime', text);
+  note.setAttribute('role', 'note');
+  document.querySelectorAll('.live-note').forEach((e) => { e.hidden = true; });
+  const title = document.querySelector('.title-block') || document.querySelector('main h1');
+  if (title) title.after(note);
+}
+
 // The page's live cells and static cells, run through backend transport `t`.
 export function startLive(t) {
   transport = t;
   liveCells();
-  staticCells();
+  if (!t.everyCell) staticCells();
+  runtimeNote().catch(() => {});
 }
