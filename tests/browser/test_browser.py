@@ -65,3 +65,13 @@ def test_on_a_touch_screen_the_copy_button_covers_no_code(open_page, server):
         const r = btn.getBoundingClientRect(), top = line.getBoundingClientRect().top;
         return r.bottom > top; }).length""")
     assert page.locator('div.sourceCode .copy-button').count() > 0 and overlaps == 0, f'{overlaps} copy buttons cover code'
+
+def test_a_page_whose_code_needs_torch_says_how_to_run_it(open_page, server):
+    "Without a server, a page with code and no live cell (its code needs torch) names `make live` and Colab, once."
+    base, _ = server
+    page, problems = open_page(f'{base}/stats.html')
+    note = page.locator('.live-runtime')
+    note.wait_for()
+    assert note.count() == 1 and 'make live' in note.inner_text() and 'in a clone of the repository' in note.inner_text()
+    assert note.locator('a').get_attribute('href').startswith('https://colab.research.google.com/github/')
+    assert not problems, problems

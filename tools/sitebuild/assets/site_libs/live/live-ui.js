@@ -268,12 +268,31 @@ function liveCells() {
   }
 }
 
+// How the reader runs code this page cannot: `make live` in a clone, or the notebook in Colab (appended to `note`).
+function runElsewhere(note, colabUrl, subject) {
+  note.append(`${subject} in your own Python with `, el('code', '', 'make live'),
+              ` in a clone of the repository${colabUrl ? ', or in Colab: ' : '.'}`);
+  if (colabUrl) {
+    const a = el('a', '', 'Open in Colab');
+    a.href = colabUrl; a.rel = 'noopener';
+    note.append(a);
+  }
+  return note;
+}
+
 // Cells the backend cannot run: their stored output stays, with one note after each run of such cells that says why
-// (the transport's words) and how the reader can run them: `make live` in a clone, or the notebook in Colab.
+// (the transport's words) and how the reader can run them. A page with code but no live cell (its code needs torch)
+// says so once, under its title: every code cell of it runs the same two ways.
 function staticCells() {
   const colab = document.querySelector('a[href^="https://colab.research.google.com/"]');
   const source = document.querySelector('a[href^="https://github.com/"][href$=".ipynb"]');
   const colabUrl = colab ? colab.href : source && source.href.replace('https://github.com/', 'https://colab.research.google.com/github/');
+  if (!cells.length && document.querySelector('div.cell div.sourceCode')) {
+    const note = runElsewhere(el('p', 'live-runtime', `The code on this page ${transport.cannotRun.one}. `), colabUrl, 'It runs');
+    note.setAttribute('role', 'note');
+    const title = document.querySelector('.title-block') || document.querySelector('main h1');
+    if (title) title.after(note);
+  }
   const isColab = (e) => !!e && e.matches('div.cell.colab');
   document.querySelectorAll('div.cell.colab').forEach((root) => {
     if (isColab(root.nextElementSibling)) return;   // the last of consecutive cells carries the note
@@ -281,14 +300,7 @@ function staticCells() {
     for (let e = root.previousElementSibling; isColab(e); e = e.previousElementSibling) n += 1;
     const note = el('div', 'live-colab', n === 1 ? `This cell ${transport.cannotRun.one}, so its output is the stored one. `
       : `These ${n} cells ${transport.cannotRun.many}, so their outputs are the stored ones. `);
-    note.append(`${n === 1 ? 'It runs' : 'They run'} in your own Python with `, el('code', '', 'make live'),
-                ` in a clone of the repository${colabUrl ? ', or in Colab: ' : '.'}`);
-    if (colabUrl) {
-      const a = el('a', '', 'Open in Colab');
-      a.href = colabUrl; a.rel = 'noopener';
-      note.append(a);
-    }
-    root.append(note);
+    root.append(runElsewhere(note, colabUrl, n === 1 ? 'It runs' : 'They run'));
   });
 }
 
