@@ -13,10 +13,10 @@ On a copy of the project (notebooks, settings.ini, _quarto.yml) in a temporary f
                loaded on each reload (tools/bench/bench_live.py times it).
 Prints the medians and incremental / preview.
 """
-import json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, re, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 from pathlib import Path
 
-from tools.bench.bench_site import timed_build
+from tools.bench.bench_site import bench_project, timed_build
 from tools.notebooks import notebooks, page_name
 from tools.sitetest import chromium
 
@@ -137,9 +137,7 @@ def preview(project:Path, nb_path:Path)->tuple[list[float], list[float]]:
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        project = Path(d)
-        shutil.copytree(ROOT/'nbs', project/'nbs', symlinks=True)
-        for f in ('settings.ini', '_quarto.yml'): shutil.copy(ROOT/f, project/f)
+        project = bench_project(Path(d))
         full = timed_build(project, '--force')
         nb_path = notebooks(project/'nbs')[0]
         save_like_jupyter(nb_path, edited(json.loads(nb_path.read_text(encoding='utf-8')), 'incremental'))
