@@ -12,7 +12,7 @@ started in the notebooks folder, where the notebooks run. This package adds, bef
   `PreviewHandler`    the preview's endpoints (tools/preview): its client, its event stream, its status
 """
 from __future__ import annotations
-import asyncio, html, importlib.metadata, json, mimetypes, platform, queue, secrets, shutil, sys, tempfile, threading
+import asyncio, importlib.metadata, json, mimetypes, platform, queue, secrets, shutil, sys, tempfile, threading
 from pathlib import Path
 
 from ipykernel.kernelspec import RESOURCES, get_kernel_dict
@@ -30,10 +30,11 @@ from tools.sitebuild.cells import source_views, text
 from tools.sitebuild.config import Site, load_site
 from tools.sitebuild.live.backends import backend
 
+from tools.preview.server import KEEPALIVE_S
+
 from . import ENDPOINT
 
 HOST = '127.0.0.1'
-KEEPALIVE_S = 15   # an idle event stream gets a comment this often, so a closed tab's stream ends
 # Jupyter's own addresses, which the site handler leaves to it (the site's files are everything else)
 JUPYTER = r'(?!(?:api|static|kernelspecs|__preview__)/|(?:login|logout)$)'
 TYPES = {'.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json'}
@@ -129,14 +130,9 @@ class Reloads:
 
     def page(self, body:bytes|None, href:str)->tuple[bytes, int]:
         "HTML page `body` (None: not built yet) of the site's page `href`, with the reload client; and its status."
-        since = self.state.generation   # read first: a page written meanwhile reloads once more, never once too few
-        code = 200 if body is not None else 404
-        if body is None:
-            body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not built</title></head><body>'
-                    f'<p>make live: no page {html.escape(href)} in the served site (yet).</p></body></html>').encode()
-        script = f'<script src="{self.endpoint}client.js" data-page="{html.escape(href)}" data-since="{since}"></script>'.encode()
-        i = body.rfind(b'</body>')
-        return (body[:i] + script + body[i:] if i >= 0 else body + script), code
+        from tools.preview.server import with_client
+        code, body = with_client(body, href, self.state, 'make live')
+        return body, code
 
 class PreviewHandler(JupyterHandler):
     "The preview's own addresses: `client.js`, `status`, `events` (server-sent events, as tools/preview's server sends them)."
@@ -155,10 +151,7 @@ class PreviewHandler(JupyterHandler):
         page, since, s = self.get_argument('page', 'index.html'), int(self.get_argument('since', '0')), r.state
         self.set_header('Content-Type', 'text/event-stream')
         self.set_header('Cache-Control', 'no-store')
-        with s.cond:
-            seen, first = s.sent, [('hello', json.dumps({'generation': s.generation}))]
-            if s.error: first.append(('failed', json.dumps({'message': s.error})))
-            elif s.stale(page, since): first.append(('built', json.dumps({'pages': [page], 'generation': s.generation})))
+        seen, first = s.opening(page, since)
         try:
             for name, data in first: self.write(f'event: {name}\ndata: {data}\n\n')
             await self.flush()

@@ -54,10 +54,31 @@ class State:
         "Whether `page`, served at generation `since`, has changed since."
         return max(self.changed_at.get(page, 0), self.changed_at.get(ALL, 0)) > since
 
+    def opening(self, page:str, since:int)->tuple[int, list[tuple[str, str]]]:
+        """What a new event stream of tab `page` (served at generation `since`) starts with: the number of events sent
+        so far, then `hello` and what the tab missed (the current error, or that its page changed)."""
+        with self.cond:
+            first = [('hello', json.dumps({'generation': self.generation}))]
+            if self.error: first.append(('failed', json.dumps({'message': self.error})))
+            elif self.stale(page, since): first.append(('built', json.dumps({'pages': [page], 'generation': self.generation})))
+            return self.sent, first
+
     def status(self)->dict:
         with self.cond:
             return {'ready': self.ready, 'busy': self.busy, 'builds': self.builds, 'generation': self.generation,
                     'error': self.error, 'seconds': self.seconds}
+
+def with_client(body:bytes|None, href:str, state:State, command:str)->tuple[int, bytes]:
+    """(status, HTML) of the site's page `href` (`body`; None: not built, which the page says, and reloads once it is)
+    with the reload client's script, which `command`'s server serves."""
+    since = state.generation   # read first: a page written meanwhile reloads once more, never once too few
+    code = 200 if body is not None else 404
+    if body is None:
+        body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not built</title></head><body>'
+                f'<p>{command}: no page {html.escape(href)} in the served site (yet).</p></body></html>').encode()
+    script = f'<script src="{ENDPOINT}client.js" data-page="{html.escape(href)}" data-since="{since}"></script>'.encode()
+    i = body.rfind(b'</body>')
+    return code, body[:i] + script + body[i:] if i >= 0 else body + script
 
 class Handler(SimpleHTTPRequestHandler):
     "The served folder's files, each HTML page with the reload client; the server's own addresses below `ENDPOINT`."
@@ -84,16 +105,10 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def page(self, f:Path, href:str):
-        "HTML page `f` (the site's page `href`) with the reload client; a missing page says so, and reloads once it is built."
-        since = self.state.generation   # read first: a page written meanwhile reloads once more, never once too few
-        try: body, code = f.read_bytes(), 200
-        except OSError:
-            code = 404
-            body = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not built</title></head><body>'
-                    f'<p>make serve: no page {html.escape(href)} in the served site (yet).</p></body></html>').encode()
-        script = f'<script src="{ENDPOINT}client.js" data-page="{html.escape(href)}" data-since="{since}"></script>'.encode()
-        i = body.rfind(b'</body>')
-        self.send(code, body[:i] + script + body[i:] if i >= 0 else body + script, 'text/html; charset=utf-8')
+        "HTML page `f` (the site's page `href`) with the reload client."
+        try: body = f.read_bytes()
+        except OSError: body = None
+        self.send(*with_client(body, href, self.state, 'make serve'), 'text/html; charset=utf-8')
 
     def own(self, name:str, query:dict):
         if name == 'client.js':
@@ -108,12 +123,9 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header('Content-Type', 'text/event-stream')
         self.end_headers()
-        with s.cond:
-            seen, first = s.sent, [('hello', {'generation': s.generation})]
-            if s.error: first.append(('failed', {'message': s.error}))
-            elif s.stale(page, since): first.append(('built', {'pages': [page], 'generation': s.generation}))
+        seen, first = s.opening(page, since)
         try:
-            for name, data in first: self.event(name, json.dumps(data))
+            for name, data in first: self.event(name, data)
             while True:
                 with s.cond:
                     s.cond.wait_for(lambda seen=seen: s.sent > seen, timeout=KEEPALIVE_S)
