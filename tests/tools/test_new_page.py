@@ -1,12 +1,12 @@
 """A page added as CONTRIBUTING.md's "A new page" says, on a copy of the project: the build, the page's notebook check
 and the generated-file checks pass; and each step left out fails with a message that names it."""
-import os, re, subprocess, sys
+import os, re, sys
 
 import nbformat
 import pytest
 
 from tools.cellref import ROOT
-from tools.checks import hygiene
+from tools.checks import hygiene, run
 
 NB = '08_extra.ipynb'
 SOURCES = ['#| default_exp extra',
@@ -15,9 +15,9 @@ SOURCES = ['#| default_exp extra',
            'double(21)',
            'from fastcore.test import test_eq\ntest_eq(double(21), 42)']
 
-def run(repo, *cmd):
-    p = subprocess.run([str(c) for c in cmd], cwd=repo, capture_output=True, text=True, env={**os.environ, 'PYTHONPATH': str(repo)})
-    return p.returncode, p.stdout + p.stderr
+def in_copy(repo, *cmd):
+    "Run `cmd` in the project copy `repo`, its own `tools` first on the path: exit status, output."
+    return run(*cmd, cwd=repo, env={'PYTHONPATH': str(repo)})
 
 def step_1_notebook(repo):
     nb = nbformat.v4.new_notebook()
@@ -44,10 +44,10 @@ def step_5_generate(repo):
     bin_ = os.path.dirname(sys.executable)
     for cmd in ([f'{bin_}/nbdev_export'], [sys.executable, '-m', 'tools.nbcheck', '--update', f'nbs/{NB}'],
                 [sys.executable, '-m', 'tools.sitebuild', 'readme']):
-        rc, out = run(repo, *cmd)
+        rc, out = in_copy(repo, *cmd)
         assert rc == 0, f'{cmd}: {out}'
 
-def build(repo): return run(repo, sys.executable, '-m', 'tools.sitebuild', '--quiet')
+def build(repo): return in_copy(repo, sys.executable, '-m', 'tools.sitebuild', '--quiet')
 
 def test_a_page_added_as_contributing_says_goes_green(clone):
     (clone/'node_modules').symlink_to(ROOT/'node_modules')   # what `make install` put there: Pyodide for the live cells
@@ -62,7 +62,7 @@ def test_a_page_added_as_contributing_says_goes_green(clone):
     rc, out = build(clone)
     assert rc == 0, out
     assert 'Extra page' in (clone/'README.md').read_text() and (clone/'_docs'/'extra.html').is_file()
-    rc, out = run(clone, sys.executable, '-m', 'tools.nbcheck', '--path', f'nbs/{NB}')
+    rc, out = in_copy(clone, sys.executable, '-m', 'tools.nbcheck', '--path', f'nbs/{NB}')
     assert rc == 0 and '1 of 1 notebooks passed' in out, out
     n, failed, report = hygiene(clone)
     assert failed == 0, report
