@@ -61,8 +61,9 @@ def outputs_text(outputs)->str:
         else: parts.append((('stream', o.get('name')) if o.get('output_type') == 'stream' else ('other', None), t))
     return sanitize('\n'.join(t for _, t in parts))
 
-def fix_command(fn:Path)->str:
-    return f'make outputs NB={nb_label(fn)}'
+def fix_command(label:str)->str:
+    "The command that stores fresh outputs of the notebook named `label` (`nb_label`)."
+    return f'make outputs NB={label}'
 
 @dataclass
 class NbResult:
@@ -78,7 +79,7 @@ class NbResult:
     def report(self)->str:
         "The problems, then what to run about them."
         if self.ok: return ''
-        fix = f'make outputs NB={self.nb}'
+        fix = fix_command(self.nb)
         return '\n'.join(self.problems) + f'\nFix what raised, if anything; when the new outputs are right, store them: `{fix}`'
 
 def skipped(cell, flags:set[str])->bool:
@@ -135,14 +136,14 @@ def update_nb(fn:str|Path):
     from execnb.shell import CaptureShell, format_exc
     from fastcore.xtras import working_directory
     fn = Path(fn).resolve()
-    nb, shell = read_nb(fn), CaptureShell(fn)
+    nb, shell, label = read_nb(fn), CaptureShell(fn), nb_label(fn)
     with working_directory(fn.parent):
         for cell in nb.cells:
             if cell.cell_type != 'code': continue
             cell.outputs = shell.run(cell.source)
             if shell.exc is not None:
-                raise RuntimeError(f'{cell_ref(nb_label(fn), cell.idx_ + 1, cell.source)} raised {type(shell.exc).__name__}:\n'
-                                   f'{"".join(format_exc(shell.exc))}\nNothing was stored: fix the cell, then `{fix_command(fn)}`')
+                raise RuntimeError(f'{cell_ref(label, cell.idx_ + 1, cell.source)} raised {type(shell.exc).__name__}:\n'
+                                   f'{"".join(format_exc(shell.exc))}\nNothing was stored: fix the cell, then `{fix_command(label)}`')
             cell.execution_count = None
     write_nb(nb, fn)
     subprocess.run([Path(sys.executable).parent/'nbdev_clean', '--fname', str(fn)], check=True, cwd=ROOT)
