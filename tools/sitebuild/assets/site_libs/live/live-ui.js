@@ -281,14 +281,14 @@ function runElsewhere(note, colabUrl, subject) {
 }
 
 // Cells the backend cannot run: their stored output stays, with one note after each run of such cells that says why
-// (the transport's words) and how the reader can run them. A page with code but no live cell (its code needs torch)
-// says so once, under its title: every code cell of it runs the same two ways.
+// (the transport's words) and how the reader can run them. A page with code but no live cell says once, under its
+// title, how its cells run: the same two ways.
 function staticCells() {
   const colab = document.querySelector('a[href^="https://colab.research.google.com/"]');
   const source = document.querySelector('a[href^="https://github.com/"][href$=".ipynb"]');
   const colabUrl = colab ? colab.href : source && source.href.replace('https://github.com/', 'https://colab.research.google.com/github/');
   if (!cells.length && document.querySelector('div.cell div.sourceCode')) {
-    const note = runElsewhere(el('p', 'live-runtime', `The code on this page ${transport.cannotRun.one}. `), colabUrl, 'It runs');
+    const note = runElsewhere(el('p', 'live-runtime'), colabUrl, 'The code on this page runs');
     note.setAttribute('role', 'note');
     const title = document.querySelector('.title-block') || document.querySelector('main h1');
     if (title) title.after(note);
